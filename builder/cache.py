@@ -1,0 +1,118 @@
+"""On-disk cache of NLP results, one JSON file per analysed text.
+
+The key is a hash of everything the analysis depends on: the analysed text, the model's
+name and version, and ANALYSIS_VERSION (bump it whenever the NLP or quote rules change). An
+entry that cannot be read or does not fit the records is treated as missing and recomputed;
+writes go through a temporary file and a rename, so a killed build never leaves half an entry.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound, SentenceFound
+
+#: Bump when anything in nlp.py or quotes.py changes what an analysis contains.
+ANALYSIS_VERSION = "2"
+CACHE_DIR_NAME = ".gloss-cache"
+
+
+def cache_key(text: str, model: str) -> str:
+    digest = hashlib.sha256()
+    for part in (ANALYSIS_VERSION, model, text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _span(pair) -> CharSpan:
+    start, end = pair
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise ValueError("span bounds must be integers")
+    return CharSpan(start, end)
+
+
+def analysis_to_json(analysis: ArticleAnalysis) -> dict:
+    return {
+        "mentions": [[m.span.start, m.span.end, m.text, m.label, m.title] for m in analysis.mentions],
+        "quotes": [{
+            "pieces": [[p.start, p.end] for p in q.pieces], "text": q.text,
+            "speaker": [q.speaker.start, q.speaker.end] if q.speaker else None,
+            "speaker_text": q.speaker_text, "speaker_label": q.speaker_label, "cue": q.cue,
+        } for q in analysis.quotes],
+        "sentences": [[s.span.start, s.span.end] for s in analysis.sentences],
+    }
+
+
+def analysis_from_json(data: dict) -> ArticleAnalysis:
+    """Rebuild an analysis; raises (KeyError, TypeError, ValueError) on anything malformed."""
+    mentions = tuple(MentionFound(_span((start, end)), str(text), str(label), str(title))
+                     for start, end, text, label, title in data["mentions"])
+    quotes = tuple(QuoteFound(
+        pieces=tuple(_span(p) for p in q["pieces"]), text=str(q["text"]),
+        speaker=_span(q["speaker"]) if q["speaker"] is not None else None,
+        speaker_text=q["speaker_text"], speaker_label=q["speaker_label"], cue=str(q["cue"]),
+    ) for q in data["quotes"])
+    sentences = tuple(SentenceFound(_span(s)) for s in data["sentences"])
+    return ArticleAnalysis(mentions, quotes, sentences)
+
+
+class AnalysisCache:
+    def __init__(self, directory: Path | None):
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str, text_length: int) -> ArticleAnalysis | None:
+        if self.directory is None:
+            return None
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                raise ValueError("entry for another key")
+            analysis = analysis_from_json(data["analysis"])
+            # offsets past the end of the text mean the entry is not this text's
+            if any(m.span.end > text_length for m in analysis.mentions):
+                raise ValueError("offsets outside the text")
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return analysis
+
+    def put(self, key: str, analysis: ArticleAnalysis) -> None:
+        if self.directory is None:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"key": key, "analysis": analysis_to_json(analysis)},
+                             ensure_ascii=False, separators=(",", ":"))
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries not in `keep` (after a full build); returns how many went."""
+        if self.directory is None or not self.directory.is_dir():
+            return 0
+        removed = 0
+        for path in self.directory.glob("*/*.json"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

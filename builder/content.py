@@ -1,0 +1,211 @@
+"""content/*.md -> ArticleSource records: front matter checked, body kept with its line offset.
+
+Every file is read and checked; the problems of all files are returned together, so one bad
+article never hides another. A bad article is left out of the build and makes it fail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from slugify import slugify
+
+from .config import toml_diagnostic
+from .errors import Diagnostic
+
+#: Front-matter keys and the types they accept.
+FIELDS: dict[str, tuple[type, ...]] = {
+    "title": (str,),
+    "date": (dt.date, dt.datetime, str),
+    "author": (str, list),
+    "summary": (str,),
+    "tags": (list, str),
+    "source": (str,),
+    "url": (str,),
+    "image": (str,),
+    "draft": (bool,),
+    "slug": (str,),
+}
+MAX_ARTICLE_BYTES = 2_000_000
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_FENCES = {"+++": "toml", "---": "yaml"}
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    path: Path
+    slug: str
+    title: str
+    date: dt.datetime
+    body: str  # the Markdown after the front matter
+    body_line: int  # the file line the body starts on (1-based)
+    authors: tuple[str, ...] = ()
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    url: str = ""
+    image: str = ""
+    draft: bool = False
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int, int] | Diagnostic:
+    """(format, front matter, its first line, body's first line) or a diagnostic."""
+    lines = text.split("\n")
+    fence = lines[0].strip() if lines else ""
+    if fence not in _FENCES:
+        return Diagnostic(path, 1, "no front matter found",
+                          hint="start the file with +++ (TOML) or --- (YAML) and a title and date")
+    for index in range(1, len(lines)):
+        if lines[index].strip() == fence:
+            return _FENCES[fence], "\n".join(lines[1:index]), 2, index + 2
+    return Diagnostic(path, 1, f"front matter opened with {fence} is never closed",
+                      hint=f"add a line with only {fence} after the front matter")
+
+
+def _parse_front_matter(kind: str, raw: str, path: Path, first_line: int) -> dict | Diagnostic:
+    if kind == "toml":
+        try:
+            return tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            return toml_diagnostic(path, exc, first_line - 1)
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + first_line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or str(exc)
+        return Diagnostic(path, line, f"invalid YAML: {problem}")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        return Diagnostic(path, first_line, "front matter must be a table of key = value pairs")
+    return data
+
+
+def _key_line(raw: str, key: str, first_line: int) -> int:
+    for offset, line in enumerate(raw.split("\n")):
+        if re.match(rf"\s*{re.escape(key)}\s*[=:]", line):
+            return first_line + offset
+    return first_line
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    return None
+
+
+def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[Diagnostic]]:
+    """Read one article; `display` is the path used in messages."""
+    problems: list[Diagnostic] = []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(display, None, f"cannot be read: {exc.strerror}")]
+    if len(data) > MAX_ARTICLE_BYTES:
+        return None, [Diagnostic(display, None, f"is {len(data) // 1000} kB; articles are limited to "
+                                                f"{MAX_ARTICLE_BYTES // 1000} kB")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic(display, line, f"is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                                 hint="save the file as UTF-8")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return None, [Diagnostic(display, 1, "is empty", hint="add front matter with a title and date")]
+    split = split_front_matter(text, display)
+    if isinstance(split, Diagnostic):
+        return None, [split]
+    kind, raw, first_line, body_line = split
+    meta = _parse_front_matter(kind, raw, display, first_line)
+    if isinstance(meta, Diagnostic):
+        return None, [meta]
+
+    for key, value in meta.items():
+        line = _key_line(raw, key, first_line)
+        if key not in FIELDS:
+            problems.append(Diagnostic(display, line, f"unknown front-matter key '{key}' is ignored",
+                                       severity="warning"))
+        elif not isinstance(value, FIELDS[key]) or (isinstance(value, bool) and bool not in FIELDS[key]):
+            problems.append(Diagnostic(display, line, f"'{key}' has the wrong type ({type(value).__name__})"))
+
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        if "title" not in meta:
+            problems.append(Diagnostic(display, first_line, "missing title",
+                                       hint='add title = "..." to the front matter'))
+        elif isinstance(title, str):
+            problems.append(Diagnostic(display, _key_line(raw, "title", first_line), "title is empty"))
+    date = _as_datetime(meta.get("date"))
+    if "date" not in meta:
+        problems.append(Diagnostic(display, first_line, "missing date",
+                                   hint="add date = 2024-10-03 to the front matter"))
+    elif date is None:
+        problems.append(Diagnostic(display, _key_line(raw, "date", first_line),
+                                   f"invalid date {meta['date']!r}", hint="use YYYY-MM-DD"))
+    slug = meta.get("slug") if isinstance(meta.get("slug"), str) else path.stem
+    if not _SLUG.fullmatch(slug):
+        fixed = slugify(slug)
+        if "slug" in meta:
+            problems.append(Diagnostic(display, _key_line(raw, "slug", first_line),
+                                       f"invalid slug {slug!r}",
+                                       hint=f"use lowercase letters, digits and dashes, e.g. {fixed!r}"))
+        slug = fixed or "article"
+    authors = _strings(meta.get("author", ()))
+    tags = _strings(meta.get("tags", ()))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return ArticleSource(
+        path=display, slug=slug, title=title.strip(), date=date, body=text.split("\n", body_line - 1)[-1]
+        if body_line - 1 < len(text.split("\n")) else "", body_line=body_line,
+        authors=authors or (), summary=str(meta.get("summary", "")).strip(), tags=tags or (),
+        source=str(meta.get("source", "")), url=str(meta.get("url", "")),
+        image=str(meta.get("image", "")), draft=bool(meta.get("draft", False)),
+    ), problems
+
+
+def read_articles(content_dir: Path, root: Path, include_drafts: bool
+                  ) -> tuple[list[ArticleSource], list[Diagnostic]]:
+    """Every article under content/, in a stable order, and every problem found."""
+    if not content_dir.is_dir():
+        return [], [Diagnostic(content_dir, None, "no content/ folder",
+                               hint="put your articles in content/*.md")]
+    articles: list[ArticleSource] = []
+    problems: list[Diagnostic] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(content_dir.rglob("*.md")):
+        display = path.relative_to(root) if path.is_relative_to(root) else path
+        article, found = read_article(path, display)
+        problems += found
+        if article is None:
+            continue
+        if article.slug in seen:
+            problems.append(Diagnostic(display, 1, f"slug '{article.slug}' is already used by {seen[article.slug]}",
+                                       hint="rename the file or set a different slug"))
+            continue
+        seen[article.slug] = display
+        if article.draft and not include_drafts:
+            continue
+        articles.append(article)
+    return articles, problems

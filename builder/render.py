@@ -1,0 +1,244 @@
+"""Jinja2 pages, the JSON API, and the theme's assets.
+
+Templates come from the site's own `templates/` first and Gloss's default theme second, so a
+site overrides any template by giving a file of the same name. Autoescape is on and undefined
+variables are errors. Every link goes through `url()`, which puts it under the base URL's
+path, so the site works at a domain's root and under a sub-path alike.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import jinja2
+
+from . import annotate as annotation
+from .config import SiteConfig
+from .errors import Diagnostic, UserError
+from .index import Article, EntityPage, SiteIndex
+from .output import OutputFolder
+from .prose import parse_html, prose_blocks
+from .records import Entity
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
+ASSETS = "assets"
+KIND_LABELS = {
+    "person": "Person", "organisation": "Organisation", "place": "Place", "group": "Group",
+    "event": "Event", "law": "Law", "work": "Work", "product": "Product", "language": "Language",
+    "subject": "Subject",
+}
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Site paths -> links. Pages are folders with an index.html, linked with a final slash."""
+
+    base_path: str  # "/" or "/repo/"
+    absolute_base: str  # "https://host/repo/" or ""
+
+    def __call__(self, path: str = "") -> str:
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, path: str = "") -> str:
+        return (self.absolute_base or self.base_path) + path.lstrip("/")
+
+    @staticmethod
+    def article(slug: str) -> str:
+        return f"articles/{slug}/"
+
+    @staticmethod
+    def entity(entity: Entity) -> str:
+        return f"{'people' if entity.is_person else 'topics'}/{entity.id}/"
+
+    @staticmethod
+    def home_page(number: int) -> str:
+        return "" if number == 1 else f"page/{number}/"
+
+
+def _date(value, style: str = "long") -> str:
+    if style == "iso":
+        return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
+    return f"{value.day} {value:%B %Y}"
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(config.templates_dir))] if config.templates_dir.is_dir() else []
+    loaders.append(jinja2.FileSystemLoader(str(THEME_DIR)))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["date"] = _date
+    env.filters["plural"] = plural
+    env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind.title())
+    return env
+
+
+class Renderer:
+    def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None):
+        self.config = config
+        self.index = index
+        self.env = env or make_environment(config)
+        self.urls = Urls(config.base_path, config.absolute_base)
+        self._cards: dict[str, annotation.Card] = {}
+        self.site = {"title": config.title, "description": config.description,
+                     "language": config.language, "author": config.author}
+
+    # --- helpers the templates and the annotator share --------------------------------------
+
+    def entity_url(self, entity: Entity) -> str:
+        return self.urls(Urls.entity(entity))
+
+    def card(self, entity_id: str) -> annotation.Card | None:
+        if entity_id in self._cards:
+            return self._cards[entity_id]
+        page = self.index.entities.get(entity_id)
+        if page is None:
+            return None
+        entity = page.entity
+        context = entity.description
+        if not context:
+            bits = [f"In {plural(len(page.appearances), 'article')}"]
+            if page.quote_count:
+                bits.append(f"quoted {plural(page.quote_count, 'time')}")
+            context = ", ".join(bits)
+        card = annotation.Card(entity, self.entity_url(entity), KIND_LABELS.get(entity.kind, entity.kind), context)
+        self._cards[entity_id] = card
+        return card
+
+    def speaker(self, entity_id: str) -> tuple[str, str] | None:
+        page = self.index.entities.get(entity_id)
+        return (page.entity.name, self.entity_url(page.entity)) if page else None
+
+    def annotated_html(self, article: Article) -> str:
+        soup = parse_html(article.html)
+        prose = prose_blocks(soup)
+        if prose.text != article.text:
+            raise RuntimeError(f"{article.source.path}: the prose changed between analysis and annotation")
+        annotation.annotate(soup, prose, article.entities.mentions, article.entities.quotes,
+                            self.card, self.speaker)
+        return str(soup)
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def _render(self, template: str, page_path: str, **context) -> str:
+        try:
+            return self.env.get_template(template).render(
+                site=self.site, url=self.urls, urls=Urls, page_path=page_path,
+                canonical=self.urls.absolute(page_path), index=self.index, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise UserError(Diagnostic(Path(exc.filename or exc.name or template), exc.lineno,
+                                       f"template error: {exc.message}")) from None
+        except jinja2.TemplateNotFound as exc:
+            raise UserError(Diagnostic(None, None, f"template '{exc.name}' not found in "
+                                                   f"{self.config.templates_dir} or the default theme"))
+        except jinja2.UndefinedError as exc:
+            raise UserError(Diagnostic(Path(template), _template_line(exc, template),
+                                       f"template error: {exc.message}")) from None
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(output path, HTML) for every page of the site."""
+        articles = self.index.articles
+        per_page = self.config.per_page
+        page_count = max(1, math.ceil(len(articles) / per_page))
+        for number in range(1, page_count + 1):
+            path = Urls.home_page(number)
+            chunk = articles[(number - 1) * per_page:number * per_page]
+            yield path + "index.html", self._render(
+                "home.html", path, articles=chunk, page_number=number, page_count=page_count,
+                newer=Urls.home_page(number - 1) if number > 1 else None,
+                older=Urls.home_page(number + 1) if number < page_count else None,
+                in_the_news=self.in_the_news())
+        for article in articles:
+            path = Urls.article(article.slug)
+            people = self._entities_of(article, person=True)
+            topics = self._entities_of(article, person=False)
+            yield path + "index.html", self._render(
+                "article.html", path, article=article, body=self.annotated_html(article),
+                people=people, topics=topics)
+        for page in self.index.entities.values():
+            path = Urls.entity(page.entity)
+            yield path + "index.html", self._render("entity.html", path, page=page)
+        yield "people/index.html", self._render("entities.html", "people/", heading="People",
+                                                groups=_a_to_z(self.index.people()), kind="person")
+        yield "topics/index.html", self._render("entities.html", "topics/", heading="Topics",
+                                                groups=_a_to_z(self.index.topics()), kind="topic")
+        yield "404.html", self._render("404.html", "404.html")
+
+    def _entities_of(self, article: Article, person: bool) -> list[tuple[EntityPage, int, int]]:
+        """(entity page, mentions, quotes) of the people or topics in an article."""
+        counts: dict[str, int] = {}
+        for mention in article.entities.mentions:
+            counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+        for tag_id in article.entities.tag_ids:
+            counts.setdefault(tag_id, 0)
+        quotes: dict[str, int] = {}
+        for quote in article.entities.quotes:
+            if quote.speaker_id:
+                quotes[quote.speaker_id] = quotes.get(quote.speaker_id, 0) + 1
+                counts.setdefault(quote.speaker_id, 0)
+        rows = [(self.index.entities[e], n, quotes.get(e, 0)) for e, n in counts.items()
+                if e in self.index.entities and self.index.entities[e].entity.is_person == person]
+        return sorted(rows, key=lambda row: (-row[2], -row[1], row[0].entity.name.casefold()))
+
+    def in_the_news(self, limit: int = 8) -> list[EntityPage]:
+        people = [p for p in self.index.entities.values() if p.entity.is_person]
+        return sorted(people, key=lambda p: (-len(p.appearances), -p.mentions, p.entity.id))[:limit]
+
+    # --- data -------------------------------------------------------------------------------
+
+    def entities_json(self) -> str:
+        entities = [{
+            "id": page.entity.id, "name": page.entity.name, "kind": page.entity.kind,
+            "aliases": list(page.entity.aliases), "url": self.urls.absolute(Urls.entity(page.entity)),
+            "articles": [a.article.slug for a in page.appearances], "mentions": page.mentions,
+        } for page in self.index.entities.values()]
+        return json.dumps({"entities": entities}, ensure_ascii=False, indent=1) + "\n"
+
+    def quotes_json(self) -> str:
+        quotes = []
+        for article in sorted(self.index.articles, key=lambda a: a.slug):
+            for quote in article.entities.quotes:
+                speaker = self.index.entities.get(quote.speaker_id) if quote.speaker_id else None
+                quotes.append({
+                    "id": f"{article.slug}#{quote.anchor}", "article": article.slug,
+                    "url": self.urls.absolute(Urls.article(article.slug)) + "#" + quote.anchor,
+                    "text": quote.text, "speaker": speaker.entity.id if speaker else None,
+                    "speaker_name": speaker.entity.name if speaker else None,
+                })
+        return json.dumps({"quotes": quotes}, ensure_ascii=False, indent=1) + "\n"
+
+    def write_site(self, out: OutputFolder) -> None:
+        for path, html in self.pages():
+            out.write(path, html)
+        out.write("api/entities.json", self.entities_json())
+        out.write("api/quotes.json", self.quotes_json())
+        out.copy_tree(THEME_DIR / ASSETS, ASSETS)
+        out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
+        out.copy_tree(self.config.root / "static")
+
+
+def _a_to_z(pages: list[EntityPage]) -> list[tuple[str, list[EntityPage]]]:
+    groups: dict[str, list[EntityPage]] = {}
+    for page in pages:
+        initial = page.entity.name[:1].upper()
+        letter = initial if initial.isalpha() else "#"
+        groups.setdefault(letter, []).append(page)
+    return sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))
+
+
+def _template_line(exc: Exception, template: str) -> int | None:
+    """The line in `template` where a render-time error happened, from the traceback."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(template):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

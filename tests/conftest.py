@@ -1,0 +1,58 @@
+"""Shared fixtures: the real spaCy model (loaded once per session), throwaway sites on disk,
+and the sample site built once at the root and once under a sub-path."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from builder.nlp import load_model, resolve_model
+    return load_model(resolve_model("en_core_web_sm"))
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    """Create a site folder from {relative path: text}; text is dedented."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    def make(files: dict[str, str], name: str = "site") -> Path:
+        return write_site(tmp_path / name, files)
+    return make
+
+
+def copy_sample_site(destination: Path) -> Path:
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "site.toml", destination / "site.toml")
+    shutil.copytree(REPO / "content", destination / "content")
+    return destination
+
+
+def _build_sample(tmp_path_factory, base_url: str | None):
+    from builder.build import BuildOptions, build
+    root = copy_sample_site(tmp_path_factory.mktemp("sample"))
+    return build(BuildOptions(root=root, base_url=base_url))
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The repository's sample site, built at the root of a domain."""
+    return _build_sample(tmp_path_factory, "https://example.org/")
+
+
+@pytest.fixture(scope="session")
+def subpath_build(tmp_path_factory):
+    """The sample site built for a GitHub Pages project sub-path."""
+    return _build_sample(tmp_path_factory, "https://someone.github.io/my-site/")
