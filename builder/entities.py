@@ -35,7 +35,7 @@ judge justice chief mayor speaker former late gen col capt lt sgt adm""".split()
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 #: Order of preference when a topic's mentions disagree on its kind in equal numbers.
 KIND_PREFERENCE = ("place", "organisation", "group", "event", "law", "work", "product", "language")
-_WORD = re.compile(r"[^\W_](?:[\w.'’&-]*[^\W_])?\.?|[^\W_]")
+_WORD = re.compile(r"[^\W_](?:[\w.'’&-]*[^\W_])?")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -324,8 +324,11 @@ class AliasMatcher:
     anywhere, and one-word names of entities that the article already mentions."""
 
     def __init__(self, entities: Iterable[Entity]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = defaultdict(list)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+        self._people: set[str] = set()
         for entity in entities:
+            if entity.is_person:
+                self._people.add(entity.id)
             names = {entity.name, *entity.aliases}
             if entity.is_person:
                 names.add(person_words(entity.name)[-1])
@@ -348,6 +351,14 @@ class AliasMatcher:
 
     def missed(self, text: str, known: Sequence[Mention]) -> list[Mention]:
         present = {m.entity_id for m in known}
+        found = self._scan(text, known, present)
+        # a full name found here makes its surname fair game in a second pass
+        people = {m.entity_id for m in found if m.entity_id in self._people} - present
+        if people:
+            found += self._scan(text, [*known, *found], present | people)
+        return found
+
+    def _scan(self, text: str, known: Sequence[Mention], present: set[str]) -> list[Mention]:
         tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
         found: list[Mention] = []
         i = 0

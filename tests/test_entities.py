@@ -1,0 +1,150 @@
+"""Alias merging, on hand-made mention records (the model is not the point here)."""
+from __future__ import annotations
+
+import re
+
+from builder.entities import ArticleInput, build_registry, clean_name, fold
+from builder.config import ENTITY_KINDS
+from builder.records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound
+
+
+def article(slug: str, text: str, labels: dict[str, str], tags=(), quotes=()) -> ArticleInput:
+    """An article whose mentions are every occurrence of each `labels` key in `text`."""
+    mentions = []
+    for name, label in labels.items():
+        for match in re.finditer(re.escape(name), text):
+            span = CharSpan(match.start(), match.end())
+            if not any(m.span.overlaps(span) for m in mentions):
+                mentions.append(MentionFound(span, name, label))
+    mentions.sort(key=lambda m: m.span.start)
+    return ArticleInput(slug, text, ArticleAnalysis(tuple(mentions), tuple(quotes), ()), tuple(tags))
+
+
+def names_by_kind(registry) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for entity in registry.entities.values():
+        out.setdefault(entity.kind, set()).add(entity.name)
+    return out
+
+
+def mentioned(registry, slug: str) -> list[tuple[str, str]]:
+    return [(m.text, registry.entities[m.entity_id].name) for m in registry.articles[slug].mentions]
+
+
+def test_surname_possessive_and_title_forms_are_one_person():
+    text = ("NATO Secretary General Mark Rutte went to Kyiv. Rutte said it mattered. "
+            "Rutte's visit was short.")
+    registry = build_registry([article("a", text, {"Mark Rutte": "PERSON", "Rutte's": "PERSON",
+                                                    "Rutte": "PERSON"})], ENTITY_KINDS)
+    assert names_by_kind(registry)["person"] == {"Mark Rutte"}
+    assert {name for _, name in mentioned(registry, "a")} == {"Mark Rutte"}
+    rutte = next(iter(registry.entities.values()))
+    assert "Rutte" in rutte.aliases
+
+
+def test_surname_joins_the_person_named_in_another_article():
+    first = article("a", "Volodymyr Zelenskyy spoke.", {"Volodymyr Zelenskyy": "PERSON"})
+    second = article("b", "Later, Zelenskyy left.", {"Zelenskyy": "PERSON"})
+    registry = build_registry([first, second], ENTITY_KINDS)
+    assert names_by_kind(registry)["person"] == {"Volodymyr Zelenskyy"}
+    assert mentioned(registry, "b") == [("Zelenskyy", "Volodymyr Zelenskyy")]
+
+
+def test_surname_labelled_as_organisation_after_the_full_name_is_the_person():
+    text = "President Volodymyr Zelenskyy spoke. The plan, which Zelenskyy presented, is new."
+    registry = build_registry([article("a", text, {"Volodymyr Zelenskyy": "PERSON", "Zelenskyy": "ORG"})],
+                              ENTITY_KINDS)
+    assert names_by_kind(registry) == {"person": {"Volodymyr Zelenskyy"}}
+
+
+def test_two_people_with_the_same_surname_stay_apart_and_surnames_take_the_nearest():
+    text = "Hillary Clinton met Bill Clinton. Clinton said hello."
+    registry = build_registry([article("a", text, {"Hillary Clinton": "PERSON", "Bill Clinton": "PERSON",
+                                                    "Clinton": "PERSON"})], ENTITY_KINDS)
+    assert names_by_kind(registry)["person"] == {"Hillary Clinton", "Bill Clinton"}
+    assert mentioned(registry, "a")[-1] == ("Clinton", "Bill Clinton")
+
+
+def test_middle_names_merge_on_first_and_last_name():
+    a = article("a", "Hillary Rodham Clinton ran.", {"Hillary Rodham Clinton": "PERSON"})
+    b = article("b", "Hillary Clinton won. Hillary Clinton spoke.", {"Hillary Clinton": "PERSON"})
+    registry = build_registry([a, b], ENTITY_KINDS)
+    people = [e for e in registry.entities.values() if e.kind == "person"]
+    assert len(people) == 1
+    assert people[0].name == "Hillary Clinton"  # the most frequent full form
+    assert "Hillary Rodham Clinton" in people[0].aliases
+
+
+def test_topic_kind_is_the_majority_label():
+    a = article("a", "He visited Kharkiv.", {"Kharkiv": "ORG"})
+    b = article("b", "Kharkiv was shelled. In Kharkiv, people left.", {"Kharkiv": "GPE"})
+    registry = build_registry([a, b], ENTITY_KINDS)
+    assert names_by_kind(registry) == {"place": {"Kharkiv"}}
+
+
+def test_one_word_person_that_is_more_often_a_place_is_the_place():
+    a = article("a", "Kyiv said no.", {"Kyiv": "PERSON"})
+    b = article("b", "In Kyiv and near Kyiv.", {"Kyiv": "GPE"})
+    registry = build_registry([a, b], ENTITY_KINDS)
+    assert names_by_kind(registry) == {"place": {"Kyiv"}}
+
+
+def test_missed_mentions_are_found_from_the_registry():
+    a = article("a", "NATO Secretary General Mark Rutte visited Kyiv.", {"Mark Rutte": "PERSON", "Kyiv": "GPE"})
+    # the model missed both names in this article
+    b = article("b", "A week later Mark Rutte was back in Kyiv. Rutte smiled.", {})
+    registry = build_registry([a, b], ENTITY_KINDS)
+    assert mentioned(registry, "b") == [("Mark Rutte", "Mark Rutte"), ("Kyiv", "Kyiv"), ("Rutte", "Mark Rutte")]
+
+
+def test_one_word_names_are_not_matched_at_the_start_of_a_sentence():
+    a = article("a", "Members of the Alliance met.", {"Alliance": "ORG"})
+    b = article("b", "Alliance members met. The Alliance grew.", {})
+    registry = build_registry([a, b], ENTITY_KINDS)
+    assert [text for text, _ in mentioned(registry, "b")] == ["Alliance"]
+    assert registry.articles["b"].mentions[0].span.start == len("Alliance members met. The ")
+
+
+def test_tags_become_topics_and_join_entities_of_the_same_name():
+    a = article("a", "NATO met.", {"NATO": "ORG"}, tags=["nato", "Defence spending"])
+    registry = build_registry([a], ENTITY_KINDS)
+    assert names_by_kind(registry) == {"organisation": {"NATO"}, "subject": {"Defence spending"}}
+    assert len(registry.articles["a"].tag_ids) == 2
+
+
+def test_entity_kinds_not_wanted_get_no_entity_and_no_mention():
+    a = article("a", "Mark Rutte visited Kyiv.", {"Mark Rutte": "PERSON", "Kyiv": "GPE"})
+    registry = build_registry([a], ("person",))
+    assert names_by_kind(registry) == {"person": {"Mark Rutte"}}
+    assert [t for t, _ in mentioned(registry, "a")] == ["Mark Rutte"]
+
+
+def test_ids_are_unique_url_safe_and_readable_for_colliding_and_foreign_names():
+    text = "C++ and C# differ. Mark Rutte and Mark-Rutte. Зеленський. ../../etc"
+    registry = build_registry([article("a", text, {"C++": "PRODUCT", "C#": "PRODUCT", "Mark Rutte": "PERSON",
+                                                    "Mark-Rutte": "ORG", "Зеленський": "PERSON",
+                                                    "../../etc": "ORG"})], ENTITY_KINDS)
+    ids = list(registry.entities)
+    assert len(ids) == len(set(ids)) == 6
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids), ids
+    names = {e.name: e.id for e in registry.entities.values()}
+    assert names["Зеленський"] == "zelenskii"
+    assert names["C++"] != names["C#"]
+
+
+def test_quote_speaker_resolves_to_the_merged_person_even_when_the_model_missed_the_name():
+    text = "Haley Morris spoke. “We are lean,” Morris said."
+    quote = QuoteFound(pieces=(CharSpan(20, 34),), text="We are lean,", speaker=CharSpan(35, 41),
+                       speaker_text="Morris", speaker_label="PERSON")
+    registry = build_registry([article("a", text, {"Haley Morris": "PERSON"}, quotes=[quote])], ENTITY_KINDS)
+    (resolved,) = registry.articles["a"].quotes
+    assert registry.entities[resolved.speaker_id].name == "Haley Morris"
+
+
+def test_clean_name_and_fold():
+    assert clean_name("Rutte’s") == "Rutte"
+    assert clean_name("the Kremlin") == "Kremlin"
+    assert clean_name("The Hague") == "The Hague"
+    assert fold("U.S.") == fold("US")
+    assert fold("Zelenskyy") == fold("ZELENSKYY")
+    assert fold("The Hague") == fold("the Hague")
