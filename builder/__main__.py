@@ -46,6 +46,37 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site into public/",
                                 description="Build the site into SITE/public (or --out).")
     _add_build_options(build)
+
+    serve = commands.add_parser("serve", help="build, then preview the site with live reload",
+                                description="Build the site, serve it on http://HOST:PORT/ and "
+                                            "rebuild and reload the browser on every change.")
+    _add_build_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+
+    check = commands.add_parser("check", help="check every internal link and anchor of the built site",
+                                description="Check the built site (SITE/public or --out): every internal "
+                                            "link and #anchor of every page, feed and sitemap. "
+                                            "Exits 1 when something is broken.")
+    _add_build_options(check)
+    check.add_argument("--build", action="store_true", help="build the site first")
+
+    deploy = commands.add_parser("deploy", help="build, then publish the site on a gh-pages branch",
+                                 description="Build the site (unless --no-build) and commit it as the "
+                                             "gh-pages branch of the site's Git repository, then push it.")
+    _add_build_options(deploy)
+    deploy.add_argument("--no-build", action="store_true", help="publish the existing output as it is")
+    deploy.add_argument("--remote", default="origin", help="the remote to push to (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="the branch to publish on (default: gh-pages)")
+    deploy.add_argument("--message", default="Publish the site", help="the commit message")
+    deploy.add_argument("--no-push", action="store_true", help="commit to the branch but do not push")
+
+    clean = commands.add_parser("clean", help="delete the NLP cache and the built site",
+                                description="Delete SITE/.gloss-cache and SITE/public (or --out).")
+    clean.add_argument("site", nargs="?", type=_site_dir, default=Path("."),
+                       help="the site folder (default: .)")
+    clean.add_argument("--out", type=Path, default=None, metavar="DIR",
+                       help="the output folder to delete (default: SITE/public)")
     return parser
 
 
@@ -63,16 +94,53 @@ def run_build(args: argparse.Namespace) -> int:
     from .progress import progress_reporter
     with progress_reporter(enabled=not args.quiet) as progress:
         result = build(BuildOptions(root=args.site, out_dir=args.out, base_url=args.base_url,
-                                    drafts=args.drafts, use_cache=not args.no_cache, progress=progress))
-    index = result.index
-    people = sum(1 for p in index.entities.values() if p.entity.is_person)
-    log.info("built %d articles, %d people, %d topics, %d pages into %s in %.1f s (%d analysed, %d from cache)",
-             len(index.articles), people, len(index.entities) - people, result.pages, result.out_dir,
-             result.seconds, result.analysed, len(index.articles) - result.analysed)
+                                    drafts=args.drafts, use_cache=not args.no_cache, progress=progress,
+                                    skip_if_unchanged=True))
+    log.info("%s", result.describe())
     return 0
 
 
-COMMANDS = {"build": run_build}
+def run_serve(args: argparse.Namespace) -> int:
+    from .build import BuildOptions
+    from .serve import serve
+    return serve(BuildOptions(root=args.site, out_dir=args.out, base_url=args.base_url, drafts=args.drafts,
+                              use_cache=not args.no_cache), host=args.host, port=args.port)
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    from .output import clean_site
+    for removed in clean_site(args.site, args.out):
+        log.info("deleted %s", removed)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .check import check_site
+    from .config import load_config, with_base_url
+    if args.build:
+        run_build(args)
+    config, _ = load_config(args.site)
+    config = with_base_url(config, args.base_url)
+    site, findings = check_site(config, args.out or args.site / "public")
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    errors = sum(1 for f in findings if f.is_error)
+    log.info("checked %d pages and %d feeds, sitemaps and robots.txt: %s", len(site.pages), len(site.documents),
+             f"{errors} broken" if errors else "no broken links")
+    return 1 if errors else 0
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    from .deploy import DeployOptions, deploy
+    if not args.no_build:
+        run_build(args)
+    deploy(DeployOptions(site=args.site, out_dir=args.out or args.site / "public", remote=args.remote,
+                         branch=args.branch, message=args.message, push=not args.no_push))
+    return 0
+
+
+COMMANDS = {"build": run_build, "serve": run_serve, "clean": run_clean, "check": run_check,
+            "deploy": run_deploy}
 
 
 def main(argv: list[str] | None = None) -> int:

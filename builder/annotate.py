@@ -156,9 +156,17 @@ def _mention_node(soup: BeautifulSoup, text: str, card: Card | None, card_id: st
     kind.string = card.kind_label
     context = soup.new_tag("span", attrs={"class": "card-context"})
     context.string = card.context
-    tooltip.extend([name, " ", kind, " ", context])
+    # The card is the link's accessible description: the hidden separators make it read as
+    # "Mark Rutte, Person. In 5 articles" rather than one run-on phrase.
+    tooltip.extend([name, _hidden_separator(soup, ", "), kind, _hidden_separator(soup, ". "), context])
     wrapper.append(tooltip)
     return wrapper
+
+
+def _hidden_separator(soup: BeautifulSoup, text: str) -> Tag:
+    separator = soup.new_tag("span", attrs={"class": "visually-hidden"})
+    separator.string = text
+    return separator
 
 
 def _quote_node(soup: BeautifulSoup, quote: Quote, piece: int, anchored: set[str]) -> Tag:

@@ -4,6 +4,11 @@
 
 Everything is gathered and checked before anything is written, and the pages are written into
 a staging folder that replaces the output only when the whole site is done.
+
+Rebuilds do as little as they can: a build whose inputs (site files, Gloss's own code, the
+model's version, the options) hash the same as the last complete build's stops at once
+(`skip_if_unchanged`); otherwise NLP comes from the per-article cache and only the files whose
+bytes changed are written (output.py).
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .cache import CACHE_DIR_NAME, AnalysisCache, cache_key
+from .cache import CACHE_DIR_NAME, AnalysisCache, BuildStamp, cache_key, files_under, inputs_fingerprint
 from .config import SiteConfig, load_config, with_base_url
 from .content import ArticleSource, read_articles
 from .entities import ArticleInput, build_registry
@@ -22,9 +27,10 @@ from .index import Article, SiteIndex, build_index
 from .markdown import render_markdown
 from .nlp import analyse_texts, model_fingerprint, resolve_model
 from .output import remove_stale_staging, staged_output
-from .prose import parse_html, prose_blocks
+from .overrides import Overrides, load_overrides
+from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
 from .records import ArticleAnalysis
-from .render import Renderer
+from .render import THEME_DIR, Renderer
 
 log = logging.getLogger("gloss")
 
@@ -38,17 +44,34 @@ class BuildOptions:
     cache_dir: Path | None = None  # None: <root>/.gloss-cache; use_cache=False disables it
     use_cache: bool = True
     progress: Callable[[int, int], None] | None = None  # (articles analysed, total)
+    skip_if_unchanged: bool = False  # stop early when nothing changed since the last build
 
 
 @dataclass
 class BuildResult:
     config: SiteConfig
-    index: SiteIndex
+    index: SiteIndex | None  # None when the build was skipped because nothing changed
     out_dir: Path
     warnings: list[Diagnostic] = field(default_factory=list)
     analysed: int = 0  # articles that went through spaCy (not from the cache)
     pages: int = 0
     seconds: float = 0.0
+    changed: int = 0  # pages whose bytes differ from the previous output's
+    summary: dict = field(default_factory=dict)  # counts for the log line, kept in the build stamp
+
+    @property
+    def unchanged(self) -> bool:
+        return self.index is None
+
+    def describe(self) -> str:
+        """The one line `build` and `serve` print."""
+        if self.unchanged:
+            return f"nothing changed since the last build of {self.out_dir} ({self.seconds:.2f} s)"
+        counts = self.summary
+        return (f"built {counts['articles']} articles, {counts['people']} people, {counts['topics']} "
+                f"topics, {self.pages} pages ({self.changed} changed) into {self.out_dir} in "
+                f"{self.seconds:.1f} s ({self.analysed} analysed, "
+                f"{counts['articles'] - self.analysed} from cache)")
 
 
 @dataclass(frozen=True)
@@ -56,11 +79,13 @@ class PreparedArticle:
     source: ArticleSource
     html: str
     text: str
+    marks: tuple[EditorialMark, ...] = ()
 
 
 def prepare(source: ArticleSource) -> PreparedArticle:
     html = render_markdown(source.body)
-    return PreparedArticle(source, html, prose_blocks(parse_html(html)).text)
+    prose = prose_blocks(parse_html(html))
+    return PreparedArticle(source, html, prose.text, tuple(editorial_marks(prose)))
 
 
 def analyse(prepared: list[PreparedArticle], config: SiteConfig, cache: AnalysisCache,
@@ -84,38 +109,78 @@ def analyse(prepared: list[PreparedArticle], config: SiteConfig, cache: Analysis
     return results, len(todo)  # type: ignore[return-value]
 
 
-def load_site(options: BuildOptions) -> tuple[SiteConfig, list[ArticleSource], list[Diagnostic]]:
-    """The config and every article, or a UserError listing every problem found."""
+def load_site(options: BuildOptions
+              ) -> tuple[SiteConfig, list[ArticleSource], Overrides, list[Diagnostic]]:
+    """The config, every article and the editors' overrides, or a UserError listing every
+    problem found in any of them."""
     config, warnings = load_config(options.root)
     config = with_base_url(config, options.base_url)
     sources, problems = read_articles(config.content_dir, options.root, options.drafts)
-    problems = warnings + problems
+    overrides, override_problems = load_overrides(options.root)
+    problems = warnings + problems + override_problems
     if errors_in(problems):
         raise UserError(problems)
-    return config, sources, problems
+    return config, sources, overrides, problems
+
+
+GLOSS_CODE_DIR = Path(__file__).resolve().parent
+
+
+def build_fingerprint(options: BuildOptions, config: SiteConfig, out_dir: Path) -> str:
+    """Everything the output depends on, hashed (see the module docstring)."""
+    files = files_under(options.root / "site.toml", options.root / "data", config.content_dir, config.templates_dir,
+                        options.root / "static", THEME_DIR, GLOSS_CODE_DIR)
+    files = [f for f in files if f.suffix != ".pyc"]
+    settings = [f"base_url={config.base_url}", f"drafts={options.drafts}", f"out={out_dir.absolute()}",
+                f"model={model_fingerprint(resolve_model(config.nlp.model))}"]
+    return inputs_fingerprint(files, settings)
+
+
+def summarise(index: SiteIndex, pages: int) -> dict:
+    people = sum(1 for p in index.entities.values() if p.entity.is_person)
+    return {"articles": len(index.articles), "people": people,
+            "topics": len(index.entities) - people, "pages": pages}
 
 
 def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
-    config, sources, warnings = load_site(options)
+    out_dir = options.out_dir or options.root / "public"
+    cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
+    stamp = fingerprint = None
+    if options.skip_if_unchanged and options.use_cache:
+        config, warnings = load_config(options.root)
+        config = with_base_url(config, options.base_url)
+        stamp, fingerprint = BuildStamp(cache_dir), build_fingerprint(options, config, out_dir)
+        summary = stamp.matches(fingerprint, out_dir)
+        if summary is not None:
+            for warning in warnings:
+                log.warning("%s", warning)
+            return BuildResult(config, None, out_dir, warnings, pages=summary.get("pages", 0),
+                               seconds=time.perf_counter() - started, summary=summary)
+        stamp.forget()  # the output is about to change; the stamp is written again at the end
+    config, sources, overrides, warnings = load_site(options)
     for warning in warnings:
         log.warning("%s", warning)
-    cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
     cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
 
     prepared = [prepare(source) for source in sources]
     analyses, analysed = analyse(prepared, config, cache, options.progress)
     registry = build_registry(
-        [ArticleInput(p.source.slug, p.text, a, p.source.tags) for p, a in zip(prepared, analyses)],
-        config.nlp.entity_pages)
+        [ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks, p.source.ignore_entities)
+         for p, a in zip(prepared, analyses)],
+        config.nlp.entity_pages, overrides)
     articles = [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
                 for p, a in zip(prepared, analyses)]
     index = build_index(articles, registry)
 
-    out_dir = options.out_dir or options.root / "public"
     remove_stale_staging(out_dir)
     renderer = Renderer(config, index)
     with staged_output(out_dir) as out:
         renderer.write_site(out)
         pages = sum(1 for path in out.written if path.endswith(".html"))
-    return BuildResult(config, index, out_dir, warnings, analysed, pages, time.perf_counter() - started)
+        changed = sum(1 for path in out.changed if path.endswith(".html"))
+    summary = summarise(index, pages)
+    if stamp is not None and fingerprint is not None:
+        stamp.record(fingerprint, out_dir, summary)
+    return BuildResult(config, index, out_dir, warnings, analysed, pages, time.perf_counter() - started,
+                       changed, summary)

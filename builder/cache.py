@@ -116,3 +116,64 @@ class AnalysisCache:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+# --- the whole build's inputs -----------------------------------------------------------------
+
+BUILD_STAMP_NAME = "last-build.json"
+
+
+def files_under(*roots: Path) -> list[Path]:
+    """Every non-hidden file under the given folders (or the files themselves), sorted."""
+    found: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            found.append(root)
+        elif root.is_dir():
+            found.extend(p for p in root.rglob("*")
+                         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return sorted(found)
+
+
+def inputs_fingerprint(files: list[Path], settings: list[str]) -> str:
+    """A hash of every input file's name and bytes plus the settings that shape the output."""
+    digest = hashlib.sha256()
+    for setting in settings:
+        digest.update(setting.encode("utf-8") + b"\0")
+    for path in files:
+        digest.update(str(path).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class BuildStamp:
+    """What the last complete build was made from and where it went, so that a build whose
+    inputs have not changed since can stop before reading a single article. The output
+    folder's inode is recorded too: a deleted or replaced output is rebuilt."""
+
+    def __init__(self, directory: Path):
+        self.path = directory / BUILD_STAMP_NAME
+
+    def matches(self, fingerprint: str, out_dir: Path) -> dict | None:
+        """The summary stored with the matching stamp, or None."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if (data["fingerprint"] == fingerprint and data["out_dir"] == str(out_dir.absolute())
+                    and data["inode"] == out_dir.stat().st_ino and isinstance(data["summary"], dict)):
+                return data["summary"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def record(self, fingerprint: str, out_dir: Path, summary: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"fingerprint": fingerprint, "out_dir": str(out_dir.absolute()),
+                              "inode": out_dir.stat().st_ino, "summary": summary})
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        os.replace(tmp, self.path)
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .errors import Diagnostic, UserError, errors_in
+from .errors import Diagnostic, UserError, display_path, errors_in
 
 #: Entity kinds, keyed by the spaCy label they come from. Labels not listed (DATE, MONEY,
 #: CARDINAL, ...) are never annotated.
@@ -48,7 +48,8 @@ class Option:
 
 
 def _check_base_url(value: str) -> str | None:
-    if value.startswith("/"):
+    # "//host/path" is a URL without a scheme, not a path: it would send links to another host
+    if value.startswith("/") and not value.startswith("//"):
         return None
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.netloc:
@@ -61,6 +62,10 @@ def _check_kinds(value: list) -> str | None:
     if unknown:
         return f"unknown kind {unknown[0]!r}; kinds are {', '.join(ENTITY_KINDS)}"
     return None
+
+
+def _check_not_blank(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
 
 
 def _check_positive(value: int) -> str | None:
@@ -78,7 +83,8 @@ def _check_cname(value: str) -> str | None:
 
 
 SITE_OPTIONS = (
-    Option("title", (str,), None, "The site's name, shown in every page header and feed.", required=True),
+    Option("title", (str,), None, "The site's name, shown in every page header and feed.", required=True,
+           check=_check_not_blank),
     Option("base_url", (str,), "/", "Where the site will live, e.g. `https://user.github.io/repo/`. "
            "Every link is made under its path, so the site works under a sub-path.", check=_check_base_url),
     Option("language", (str,), "en", "The language of the content, as an HTML `lang` code."),
@@ -192,17 +198,20 @@ def _validate_table(values: dict, options: tuple[Option, ...], table: str, path:
 def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     """Read and validate `root/site.toml`. Raises UserError listing every error; returns the
     config and the warnings."""
-    path = root / "site.toml"
+    path = display_path(root / "site.toml")
     if not path.is_file():
         raise UserError(Diagnostic(path, None, "no site.toml here",
                                    hint="a Gloss site is a folder with site.toml and content/"))
+    raw = path.read_bytes()
     try:
-        source = path.read_text(encoding="utf-8")
+        source = raw.decode("utf-8")
         data = tomllib.loads(source)
     except UnicodeDecodeError as exc:
-        raise UserError(Diagnostic(path, None, f"is not UTF-8 text ({exc.reason})")) from None
+        raise UserError(Diagnostic(path, raw[:exc.start].count(b"\n") + 1,
+                                   f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                                   hint="save the file as UTF-8")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(toml_diagnostic(path, exc, 0)) from None
+        raise UserError(toml_diagnostic(path, exc, 0, source)) from None
 
     site_values, problems = _validate_table(data, SITE_OPTIONS, "", path, source)
     nlp_values: dict = {}
@@ -222,14 +231,19 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
 
 
 _TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_END = "(at end of document)"
 
 
-def toml_diagnostic(path: Path, exc: tomllib.TOMLDecodeError, first_line: int) -> Diagnostic:
-    """A TOML syntax error as a diagnostic; `first_line` is where the TOML starts in the file."""
+def toml_diagnostic(path: Path, exc: tomllib.TOMLDecodeError, first_line: int,
+                    source: str = "") -> Diagnostic:
+    """A TOML syntax error as a diagnostic; `first_line` is the number of file lines before the
+    TOML `source` starts (given, an error at the end of the document gets its last line)."""
     message = str(exc)
     match = _TOML_LINE.search(message)
     line = int(match.group(1)) + first_line if match else None
-    message = _TOML_LINE.sub("", message).strip()
+    if _TOML_END in message and source.strip():  # the error is on the last line with text
+        line = len(source.rstrip().split("\n")) + first_line
+    message = _TOML_LINE.sub("", message).replace(_TOML_END, "").strip()
     return Diagnostic(path, line, f"invalid TOML: {message}")
 
 

@@ -16,7 +16,8 @@ import yaml
 from slugify import slugify
 
 from .config import toml_diagnostic
-from .errors import Diagnostic
+from .errors import Diagnostic, display_path
+from .markdown import MAX_NESTING, nesting_limit_line
 
 #: Front-matter keys and the types they accept.
 FIELDS: dict[str, tuple[type, ...]] = {
@@ -30,7 +31,16 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "image": (str,),
     "draft": (bool,),
     "slug": (str,),
+    "ignore_entities": (list,),
 }
+#: What each key must be, in words, for messages.
+EXPECTED = {
+    "title": "a string", "date": "a date such as 2024-10-03", "author": "a string or a list of strings",
+    "summary": "a string", "tags": "a string or a list of strings", "source": "a string",
+    "url": "a string", "image": "a string", "draft": "true or false", "slug": "a string",
+}
+#: An article larger than this is refused with a message: a news article is a few dozen kB,
+#: and spaCy's memory grows with the text (about 1 GB for a few MB).
 MAX_ARTICLE_BYTES = 2_000_000
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FENCES = {"+++": "toml", "---": "yaml"}
@@ -51,6 +61,7 @@ class ArticleSource:
     url: str = ""
     image: str = ""
     draft: bool = False
+    ignore_entities: tuple[str, ...] = ()  # names never annotated in this article
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int, int] | Diagnostic:
@@ -72,7 +83,7 @@ def _parse_front_matter(kind: str, raw: str, path: Path, first_line: int) -> dic
         try:
             return tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
-            return toml_diagnostic(path, exc, first_line - 1)
+            return toml_diagnostic(path, exc, first_line - 1, raw)
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
@@ -95,15 +106,18 @@ def _key_line(raw: str, key: str, first_line: int) -> int:
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
+    """The date as a naive datetime. A time zone (2024-10-03T10:00:00+02:00) is dropped and the
+    clock time kept as written: articles are sorted by date, and Python cannot compare a
+    datetime with a time zone to one without."""
     if isinstance(value, str):
         try:
-            return dt.datetime.fromisoformat(value.strip())
+            value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
     return None
 
 
@@ -142,13 +156,17 @@ def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[
     if isinstance(meta, Diagnostic):
         return None, [meta]
 
+    wrong_type: set[str] = set()
     for key, value in meta.items():
         line = _key_line(raw, key, first_line)
         if key not in FIELDS:
             problems.append(Diagnostic(display, line, f"unknown front-matter key '{key}' is ignored",
                                        severity="warning"))
-        elif not isinstance(value, FIELDS[key]) or (isinstance(value, bool) and bool not in FIELDS[key]):
-            problems.append(Diagnostic(display, line, f"'{key}' has the wrong type ({type(value).__name__})"))
+        elif (not isinstance(value, FIELDS[key]) or (isinstance(value, bool) and bool not in FIELDS[key])
+              or (isinstance(value, list) and not all(isinstance(v, str) for v in value))):
+            wrong_type.add(key)
+            problems.append(Diagnostic(display, line, f"'{key}' must be {EXPECTED[key]}, "
+                                                      f"not {_describe(value)}"))
 
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -161,7 +179,7 @@ def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[
     if "date" not in meta:
         problems.append(Diagnostic(display, first_line, "missing date",
                                    hint="add date = 2024-10-03 to the front matter"))
-    elif date is None:
+    elif date is None and "date" not in wrong_type:
         problems.append(Diagnostic(display, _key_line(raw, "date", first_line),
                                    f"invalid date {meta['date']!r}", hint="use YYYY-MM-DD"))
     slug = meta.get("slug") if isinstance(meta.get("slug"), str) else path.stem
@@ -172,17 +190,36 @@ def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[
                                        f"invalid slug {slug!r}",
                                        hint=f"use lowercase letters, digits and dashes, e.g. {fixed!r}"))
         slug = fixed or "article"
+    nesting_line = nesting_limit_line(_body(text, body_line))
+    if nesting_line is not None:
+        # an error, not a warning: past the limit markdown-it drops the text, and inside a
+        # list item everything to the end of the article with it
+        problems.append(Diagnostic(display, body_line + nesting_line,
+                                   f"Markdown nested more than {MAX_NESTING} levels deep",
+                                   hint="use fewer levels of > or of list indentation"))
     authors = _strings(meta.get("author", ()))
     tags = _strings(meta.get("tags", ()))
     if any(p.is_error for p in problems):
         return None, problems
     return ArticleSource(
-        path=display, slug=slug, title=title.strip(), date=date, body=text.split("\n", body_line - 1)[-1]
-        if body_line - 1 < len(text.split("\n")) else "", body_line=body_line,
+        path=display, slug=slug, title=title.strip(), date=date, body=_body(text, body_line),
+        body_line=body_line,
         authors=authors or (), summary=str(meta.get("summary", "")).strip(), tags=tags or (),
         source=str(meta.get("source", "")), url=str(meta.get("url", "")),
         image=str(meta.get("image", "")), draft=bool(meta.get("draft", False)),
+        ignore_entities=_strings(meta.get("ignore_entities", ())) or (),
     ), problems
+
+
+def _body(text: str, body_line: int) -> str:
+    """The text from file line `body_line` on ("" when the front matter ends the file)."""
+    parts = text.split("\n", body_line - 1)
+    return parts[-1] if len(parts) == body_line else ""
+
+
+def _describe(value: Any) -> str:
+    shown = repr(value)
+    return f"{type(value).__name__} {shown if len(shown) <= 40 else shown[:37] + '...'}"
 
 
 def read_articles(content_dir: Path, root: Path, include_drafts: bool
@@ -195,7 +232,8 @@ def read_articles(content_dir: Path, root: Path, include_drafts: bool
     problems: list[Diagnostic] = []
     seen: dict[str, Path] = {}
     for path in sorted(content_dir.rglob("*.md")):
-        display = path.relative_to(root) if path.is_relative_to(root) else path
+        # as the user can open it from where they ran the build, like site.toml's path
+        display = display_path(path)
         article, found = read_article(path, display)
         problems += found
         if article is None:

@@ -25,8 +25,10 @@ from slugify import slugify
 
 from .annotate import QUOTE_ID_PREFIX
 from .config import KIND_BY_LABEL, TAG_KIND
+from .overrides import EntityOverride, Overrides
+from .prose import EditorialMark
 from .records import (ArticleAnalysis, ArticleEntities, CharSpan, Entity, Mention, MentionFound,
-                      Quote)
+                      Quote, QuoteFound)
 
 #: Words in front of a name that are a role, not part of the name.
 HONORIFICS = frozenset("""mr mrs ms miss dr prof sir dame lord lady rev sen senator rep gov governor
@@ -37,6 +39,7 @@ NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 KIND_PREFERENCE = ("place", "organisation", "group", "event", "law", "work", "product", "language")
 _WORD = re.compile(r"[^\W_](?:[\w.'’&-]*[^\W_])?")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+QUOTE_MARKS = "\"“”„«»‘’'"
 
 
 def clean_name(text: str) -> str:
@@ -94,6 +97,8 @@ class ArticleInput:
     text: str  # the analysed text
     analysis: ArticleAnalysis
     tags: tuple[str, ...] = ()
+    marks: tuple[EditorialMark, ...] = ()  # the editors' inline marks
+    ignore: tuple[str, ...] = ()  # names the front matter says not to annotate
 
 
 @dataclass(frozen=True)
@@ -102,22 +107,96 @@ class Registry:
     articles: dict[str, ArticleEntities]  # by slug
 
 
+#: A spaCy label for each kind, to relabel a mention whose kind the editors fixed.
+LABEL_FOR_KIND = {"person": "PERSON", "organisation": "ORG", "place": "GPE", "group": "NORP",
+                  "event": "EVENT", "law": "LAW", "work": "WORK_OF_ART", "product": "PRODUCT",
+                  "language": "LANGUAGE", TAG_KIND: "ORG"}
+
+
 def _first_last(words: Sequence[str]) -> tuple[str, str]:
     return fold(words[0]), fold(words[-1])
 
 
-def _candidates(article: ArticleInput) -> list[MentionFound]:
-    """The model's mentions plus the speakers the quote finder named that the model missed."""
-    found = list(article.analysis.mentions)
+def _person_key(words: Sequence[str], editorial: frozenset[str]) -> tuple[str, str]:
+    """People are one person when first and last name agree, except the editors' entities,
+    which are exactly themselves (that keeps apart two people with those in common)."""
+    name = fold(" ".join(words))
+    return ("=", name) if name in editorial else _first_last(words)
+
+
+def _last_word(key: tuple[str, str]) -> str:
+    return key[1].split()[-1] if key[0] == "=" else key[1]
+
+
+@dataclass(frozen=True)
+class _Editorial:
+    """The overrides, folded for lookups."""
+
+    by_form: dict[str, EntityOverride]  # every name and alias -> its entity
+    ignored: frozenset[str]
+    people: frozenset[str]  # folded names of the editors' people
+
+    @classmethod
+    def of(cls, overrides: Overrides | None) -> _Editorial:
+        overrides = overrides or Overrides()
+        by_form: dict[str, EntityOverride] = {}
+        for entry in overrides.entities:
+            for form in (entry.name, *entry.aliases):
+                by_form.setdefault(fold(form), entry)
+        people = frozenset(fold(e.name) for e in overrides.entities if e.kind == "person")
+        return cls(by_form, frozenset(fold(n) for n in overrides.ignore), people)
+
+    def apply(self, mention: MentionFound) -> MentionFound | None:
+        """The mention as the editors want it: dropped, renamed to its entity, or relabelled."""
+        name = fold(clean_name(mention.text))
+        if name in self.ignored:
+            return None
+        entry = self.by_form.get(name)
+        if entry is None:
+            return mention
+        label = LABEL_FOR_KIND.get(entry.kind, mention.label) if entry.kind else mention.label
+        return MentionFound(mention.span, entry.name, label, mention.title)
+
+
+def _candidates(article: ArticleInput, editorial: _Editorial) -> list[MentionFound]:
+    """The model's mentions plus the speakers the quote finder named that the model missed,
+    as the editors want them."""
+    forced = [MentionFound(CharSpan(m.start, m.end), m.value, LABEL_FOR_KIND.get(m.kind or "person", "PERSON"))
+              for m in article.marks if m.attribute == "entity"]
+    found = [m for m in article.analysis.mentions if not any(m.span.overlaps(f.span) for f in forced)]
     for quote in article.analysis.quotes:
         if quote.speaker and not any(m.span.overlaps(quote.speaker) for m in found):
             found.append(MentionFound(quote.speaker, quote.speaker_text or
                                       article.text[quote.speaker.start:quote.speaker.end],
                                       quote.speaker_label or "PERSON"))
-    return sorted(found, key=lambda m: (m.span.start, m.span.end))
+    ignored = {fold(name) for name in article.ignore}
+    found = [m for m in found if fold(clean_name(m.text)) not in ignored]
+    edited = [m for m in map(editorial.apply, found) if m is not None]
+    return sorted(edited + forced, key=lambda m: (m.span.start, m.span.end))
 
 
-def _people_in_article(mentions: list[MentionFound]) -> dict[int, tuple[str, str]]:
+def _quotes_with_marks(article: ArticleInput) -> list[tuple[QuoteFound, str | None]]:
+    """The article's quotes, each with the speaker an editor named for it (or None). A marked
+    span that is no quote the finder knows becomes a quote of its own."""
+    speakers = [m for m in article.marks if m.attribute == "speaker"]
+    out: list[tuple[QuoteFound, str | None]] = []
+    claimed: set[int] = set()
+    for quote in article.analysis.quotes:
+        named = None
+        for index, mark in enumerate(speakers):
+            if any(p.overlaps(CharSpan(mark.start, mark.end)) for p in quote.pieces):
+                named, _ = mark.value, claimed.add(index)
+        out.append((quote, named))
+    for index, mark in enumerate(speakers):
+        if index not in claimed:
+            words = article.text[mark.start:mark.end].strip().strip(QUOTE_MARKS).strip()
+            out.append((QuoteFound((CharSpan(mark.start, mark.end),), words, cue="editor"), mark.value))
+    out.sort(key=lambda pair: pair[0].pieces[0].start)
+    return out
+
+
+def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] = frozenset()
+                       ) -> dict[int, tuple[str, str]]:
     """For each mention index that names a person, the (first, last) key of that person,
     resolving surnames and mislabelled surnames to the full names of the same article."""
     full: list[tuple[int, tuple[str, str], list[str]]] = []
@@ -125,14 +204,14 @@ def _people_in_article(mentions: list[MentionFound]) -> dict[int, tuple[str, str
         if mention.label == "PERSON":
             words = person_words(clean_name(mention.text))
             if len(words) > 1:
-                full.append((index, _first_last(words), words))
+                full.append((index, _person_key(words, editorial), words))
     resolved: dict[int, tuple[str, str]] = {index: key for index, key, _ in full}
     by_last: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
     by_first: dict[str, set[tuple[str, str]]] = defaultdict(set)
     full_forms: dict[str, tuple[str, str]] = {}
     for index, key, words in full:
-        by_last[key[1]].append((index, key))
-        by_first[key[0]].add(key)
+        by_last[fold(words[-1])].append((index, key))
+        by_first[fold(words[0])].add(key)
         full_forms[fold(" ".join(words))] = key
     for index, mention in enumerate(mentions):
         if index in resolved:
@@ -155,9 +234,11 @@ def _people_in_article(mentions: list[MentionFound]) -> dict[int, tuple[str, str
     return resolved
 
 
-def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str]) -> Registry:
+def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
+                   overrides: Overrides | None = None) -> Registry:
     """Merge every article's mentions into entities, then resolve each article against them."""
     wanted = set(kinds)
+    editorial = _Editorial.of(overrides)
     people: dict[tuple[str, str], _Cluster] = {}
     surnames: dict[str, _Cluster] = {}  # people known only by one word
     topics: dict[str, _Cluster] = {}
@@ -165,8 +246,8 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str]) -> Re
     assignments: list[list[tuple[MentionFound, tuple[str, object]]]] = []
 
     for article in articles:
-        mentions = _candidates(article)
-        persons = _people_in_article(mentions)
+        mentions = _candidates(article, editorial)
+        persons = _people_in_article(mentions, editorial.people)
         assigned = []
         for index, mention in enumerate(mentions):
             name = clean_name(mention.text)
@@ -181,7 +262,7 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str]) -> Re
             elif mention.label == "PERSON":
                 words = person_words(name)
                 if len(words) > 1:  # a full name NER split oddly; keep it as its own person
-                    key = _first_last(words)
+                    key = _person_key(words, editorial.people)
                     cluster = people.setdefault(key, _Cluster(key=" ".join(key)))
                     cluster.forms[" ".join(words)] += 1
                     cluster.kind_votes["person"] += 1
@@ -201,12 +282,27 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str]) -> Re
                 cluster.forms[name] += 1
                 cluster.kind_votes[kind] += 1
                 assigned.append((mention, ("topic", key)))
+        for _, named in _quotes_with_marks(article):
+            if named is not None:
+                target = _editor_speaker(named, editorial)
+                if target[0] == "person":
+                    cluster = people.setdefault(target[1], _Cluster(key=" ".join(target[1])))
+                    cluster.forms[named] += 1
+                    cluster.kind_votes["person"] += 1
+                elif target[0] == "surname":
+                    cluster = surnames.setdefault(target[1], _Cluster(key=target[1]))
+                    cluster.forms[named] += 1
+                    cluster.kind_votes["person"] += 1
+                elif target[0] == "topic":
+                    cluster = topics.setdefault(target[1], _Cluster(key=target[1]))
+                    cluster.forms[named] += 1
+                    cluster.kind_votes[target[2]] += 1
         assignments.append(assigned)
 
     # A surname alone joins the site's person with that last name, when there is one.
     people_by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key in people:
-        people_by_last[key[1]].append(key)
+        people_by_last[_last_word(key)].append(key)
     surname_target: dict[str, tuple[str, str] | None] = {}
     surname_topic: dict[str, str] = {}
     for word, cluster in surnames.items():
@@ -271,7 +367,13 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str]) -> Re
         taken.add(slug)
         ids[ref] = slug
         aliases = tuple(sorted({f for f in cluster.forms if f != name}, key=fold))
-        entity_list.append(Entity(slug, name, kind, aliases))
+        entry = editorial.by_form.get(fold(name))
+        if entry is not None:
+            aliases = tuple(sorted({*aliases, *entry.aliases} - {name}, key=fold))
+            entity_list.append(Entity(slug, name, entry.kind or kind, aliases, entry.description,
+                                      entry.image, entry.links))
+        else:
+            entity_list.append(Entity(slug, name, kind, aliases))
     entities = {e.id: e for e in sorted(entity_list, key=lambda e: e.id) if e.kind in wanted}
 
     def entity_for(target: tuple[str, object]) -> str | None:
@@ -297,17 +399,35 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str]) -> Re
             if entity_id is not None:
                 mentions.append(Mention(entity_id, found.span, found.text))
         mentions = _without_overlaps(mentions)
-        mentions = _without_overlaps(mentions + matcher.missed(article.text, mentions))
+        ignored = {fold(name) for name in article.ignore}
+        mentions = _without_overlaps(mentions + [m for m in matcher.missed(article.text, mentions)
+                                                 if fold(clean_name(m.text)) not in ignored])
         quotes = []
-        for number, quote in enumerate(article.analysis.quotes, 1):
+        for number, (quote, named) in enumerate(_quotes_with_marks(article), 1):
             speaker_id = None
-            if quote.speaker is not None:
+            if named is not None:
+                target = _editor_speaker(named, editorial)
+                speaker_id = entity_for(target[:2])
+            elif quote.speaker is not None:
                 speaker_id = next((m.entity_id for m in mentions if m.span.overlaps(quote.speaker)), None)
             quotes.append(Quote(f"{QUOTE_ID_PREFIX}{number}", quote.pieces, quote.text, speaker_id, quote.cue))
         tag_ids = tuple(dict.fromkeys(ids[tag_refs[fold(t)]] for t in article.tags
                                       if ids.get(tag_refs.get(fold(t), "")) in entities))
         resolved[article.slug] = ArticleEntities(tuple(mentions), tuple(quotes), tag_ids)
     return Registry(entities, resolved)
+
+
+def _editor_speaker(name: str, editorial: _Editorial) -> tuple:
+    """Where a speaker named by an editor goes: ("person", key) or ("topic", key, kind)."""
+    entry = editorial.by_form.get(fold(name))
+    if entry is not None:
+        name = entry.name
+        if entry.kind and entry.kind != "person":
+            return ("topic", fold(name), entry.kind)
+    words = person_words(clean_name(name))
+    if len(words) == 1:
+        return ("surname", fold(words[0]))
+    return ("person", _person_key(words, editorial.people))
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:

@@ -43,9 +43,13 @@ def resolve_model(requested: str) -> str:
 
 
 def model_fingerprint(package: str) -> str:
-    """Name and version of the model, without loading it (for cache keys)."""
-    from spacy.util import get_package_version
-    return f"{package}=={get_package_version(package) or 'unknown'}"
+    """Name and version of the model, without loading it or even importing spaCy (for cache
+    keys: a build whose analyses are all cached must not pay spaCy's import time)."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return f"{package}=={version(package)}"
+    except PackageNotFoundError:
+        return f"{package}==unknown"
 
 
 @lru_cache(maxsize=2)

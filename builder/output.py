@@ -2,6 +2,12 @@
 
 A build that fails, or is killed, half-way never touches the previous output: the old folder is
 replaced only by a rename once every page is written. No path may leave the staging folder.
+
+Rebuilds are incremental on disk: a file whose bytes are the same as in the previous output is
+hard-linked from there into the staging folder instead of written again, so it keeps its inode
+and modification time (rsync, deploy tools and browsers see it unchanged), and the build can
+say how many pages really changed. The previous output is never written to: a path written
+twice is unlinked first, so a hard link never becomes a way to modify the old folder.
 """
 from __future__ import annotations
 
@@ -14,9 +20,11 @@ from typing import Iterator
 
 
 class OutputFolder:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, previous: Path | None = None):
         self.root = root
+        self.previous = previous if previous is not None and previous.is_dir() else None
         self.written: list[str] = []
+        self.changed: list[str] = []  # written paths whose bytes differ from the previous output
 
     def path_for(self, relative: str) -> Path:
         """The file for a site path such as "people/mark-rutte/index.html"; refuses any path
@@ -33,8 +41,24 @@ class OutputFolder:
         target = self.path_for(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        target.write_bytes(data)
+        target.unlink(missing_ok=True)  # may be a hard link into the previous output
+        if not self._reuse_previous(relative, target, data):
+            target.write_bytes(data)
+            self.changed.append(relative)
         self.written.append(relative)
+
+    def _reuse_previous(self, relative: str, target: Path, data: bytes) -> bool:
+        """Hard-link the previous output's copy of `relative` if it holds exactly `data`."""
+        if self.previous is None:
+            return False
+        old = self.previous.joinpath(*PurePosixPath(relative).parts)
+        try:
+            if old.is_symlink() or old.stat().st_size != len(data) or old.read_bytes() != data:
+                return False
+            os.link(old, target)
+        except OSError:  # missing, unreadable, or a file system without hard links
+            return False
+        return True
 
     def copy_tree(self, source: Path, relative: str = "") -> None:
         """Copy a folder of static files into the site (skipping hidden files)."""
@@ -44,10 +68,7 @@ class OutputFolder:
             rel = path.relative_to(source)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
                 destination = "/".join(filter(None, [relative, rel.as_posix()]))
-                target = self.path_for(destination)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
-                self.written.append(destination)
+                self.write(destination, path.read_bytes())
 
 
 @contextmanager
@@ -58,7 +79,7 @@ def staged_output(out_dir: Path) -> Iterator[OutputFolder]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        yield OutputFolder(staging)
+        yield OutputFolder(staging, previous=out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -76,3 +97,20 @@ def remove_stale_staging(out_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in out_dir.absolute().parent.glob(f".{out_dir.name}.old-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def clean_site(root: Path, out_dir: Path | None = None) -> list[Path]:
+    """Delete the NLP cache and the built site (and any staging leftovers); returns what went.
+    Refuses a folder that is not a Gloss site, so a mistyped path deletes nothing."""
+    from .cache import CACHE_DIR_NAME
+    from .errors import Diagnostic, UserError
+    if not (root / "site.toml").is_file():
+        raise UserError(Diagnostic(root, None, "not a Gloss site (no site.toml); nothing deleted"))
+    out_dir = out_dir or root / "public"
+    remove_stale_staging(out_dir)
+    removed = []
+    for folder in (root / CACHE_DIR_NAME, out_dir):
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed

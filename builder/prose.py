@@ -126,3 +126,32 @@ def prose_blocks(root: Tag) -> Prose:
             offset += len(run.node)
         blocks.append(block)
     return Prose("".join(pieces), blocks)
+
+
+@dataclass(frozen=True)
+class EditorialMark:
+    """An editor's inline mark: [phrase]{entity="Name"} or [“quote”]{speaker="Name"}."""
+
+    attribute: str  # "entity" or "speaker"
+    value: str  # the entity's name
+    start: int
+    end: int
+    kind: str | None = None  # {kind=place} on an entity mark
+
+
+def editorial_marks(prose: Prose) -> list[EditorialMark]:
+    """The spans of the analysed text that editors marked by hand, in order."""
+    found: dict[int, list] = {}
+    for block in prose.blocks:
+        for run in block.runs:
+            for parent in run.node.parents:
+                if parent is block.element:
+                    break
+                for attribute in ("entity", "speaker"):
+                    value = parent.get(f"data-{attribute}")
+                    if value and value.strip():
+                        entry = found.setdefault(id(parent), [attribute, value.strip(), run.start, run.end,
+                                                              parent.get("data-kind")])
+                        entry[2], entry[3] = min(entry[2], run.start), max(entry[3], run.end)
+    marks = [EditorialMark(a, v, s, e, k) for a, v, s, e, k in found.values() if s < e]
+    return sorted(marks, key=lambda m: (m.start, m.end))

@@ -1,6 +1,66 @@
-"""Direct quotations and their speakers.
+"""Direct quotations in an article and the speaker each one is attributed to.
 
-placeholder docstring, rewritten below once rules settle.
+`find_quotes(doc, mentions)` works on the article's analysed text (prose blocks joined with
+BLOCK_SEPARATOR) and its spaCy Doc. It is a pure function of its inputs: every lookup table
+lives in an `_Article` made per call.
+
+Finding quotes (character level, one paragraph at a time)
+--------------------------------------------------------
+* Double marks open and close quotes: curly “ ” (also „ « »), and straight ". Whether a
+  mark opens or closes is decided by what touches it: an opener has space or "(" / a dash on
+  its left and a word on its right; a closer the reverse. Curly marks keep their shape's
+  meaning unless the context plainly contradicts it (the typo `word“ and` closes).
+* Single marks (‘ ’ ') never open or close a top-level quote, so apostrophes (Ukraine’s,
+  don’t, ’90s) are inert and single quotes nested inside a quote are just part of its text.
+* A quote left open at the end of its paragraph continues into the next paragraph if that
+  paragraph starts with an opening mark (the multi-paragraph convention: one piece per
+  paragraph, one record). Otherwise it is capped at the end of its own paragraph: an
+  unbalanced mark never swallows the rest of the article.
+* A quote broken by its attribution (“We are ready,” he said, “and we will act.”) is merged
+  into one record with two pieces when the first part ends with a comma and the words in
+  between are a short clause with a reporting verb that ends with a comma.
+
+Policy on scare quotes and titles
+---------------------------------
+The gold data we measured against annotates a quoted phrase as a quote whenever the text
+ties it to someone's words, including partial quotes of two or three words ("he called the
+plan “a disaster”"); quoted names of shows, books, films, slogans and headlines it mostly
+leaves out. So:
+* a short phrase (at most three words) inside a sentence is kept only when a reporting verb
+  or "according to" attributes it; otherwise it is a scare quote (the so-called “deal”) and
+  is not returned;
+* a Title-Case phrase (a show, book or campaign name: “Meet the Press”) that no reporting
+  verb or "according to" attributes is a title, not speech, and is not returned.
+
+Attribution (token level, on the Doc's parse)
+---------------------------------------------
+For each quote, in this order:
+1. the words between the pieces of a broken quote (“…,” he said, “…”);
+2. the parse: climbing from the quote's words to the first reporting verb that governs
+   them ("…,” Rutte said", "said Rutte", "Rutte said: “…”", "Rutte told reporters that
+   “…”", "Obama said he was “surprised and troubled”");
+3. the words around the quote up to the sentence edge: a reporting verb next to the quote,
+   or "according to X";
+4. for a quote inside a sentence with no reporting verb, the subject of the sentence.
+The subject found is turned into a *name span* (`_resolve`):
+* a name (an entity mention, or a capitalised subject the NER missed) is itself the speaker;
+* a noun phrase with a name in it ("the Clinton campaign", "a spokesman, Jo Doe,") gives
+  that name;
+* he/she → the latest person mention that was a subject (or, failing that, the latest
+  person mention) before the quote, outside quotes; they/it → the latest organisation;
+* a description ("the Secretary General", "the senator") → the latest person whose
+  description has that head word. Descriptions come from `MentionFound.title` and also
+  from the Doc itself (the compounds, modifiers and appositions the parse hangs on each
+  name: "NATO Secretary General Mark Rutte", "Mark Rutte, the NATO chief"), so they work
+  whether or not the mentions stage fills `title`. "The newspaper", "the network"... → the
+  latest organisation mention.
+A quote with no cue of its own takes the speaker of another quote in the same sentence;
+then, if it opens its paragraph, continues the speaker of the previous quote in the same or
+previous paragraph ("continuation"); else it takes the speaker a previous paragraph ending
+with ":" or reporting speech introduces ("introduced"). Anything else stays unattributed.
+
+`cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to",
+"subject", "same-sentence", "continuation", "introduced".
 """
 from __future__ import annotations
 
@@ -20,9 +80,9 @@ CLOSE_CURLY = "”»"
 STRAIGHT = '"'
 DOUBLE_MARKS = OPEN_CURLY + CLOSE_CURLY + STRAIGHT
 _MARK_RE = re.compile(f"[{re.escape(DOUBLE_MARKS)}]")
-# characters after which a straight quote is an opener ("(", dash, slash...)
-_OPENER_LEFT = set("([{—–-/")
-_CLOSER_RIGHT = set(".,;:!?)]}—–-…'’")
+_OPENER_LEFT = frozenset("([{—–-/")  # a straight mark after these opens
+_CLOSER_RIGHT = frozenset(".,;:!?)]}—–-…'’")  # a straight mark before these closes
+_SENTENCE_END_CHARS = frozenset(".!?")
 
 
 @dataclass
@@ -30,54 +90,48 @@ class _Mark:
     pos: int
     can_open: bool
     can_close: bool
-    strong_open: bool  # curly “ with a clear opening context
+    strong_open: bool  # clearly an opener (space on the left, word on the right)
 
 
 @dataclass
 class _Piece:
-    start: int  # position of the opening mark
-    end: int  # one past the closing mark (or the paragraph's end when unclosed)
+    start: int  # the opening mark
+    end: int  # one past the closing mark, or the paragraph's end when unclosed
     inner_start: int
     inner_end: int
-    closed: bool
 
 
 def _classify(text: str, pos: int, lo: int, hi: int) -> _Mark:
+    """Can the mark at `pos` open or close a quote, judging by what touches it?"""
     ch = text[pos]
     prev = text[pos - 1] if pos > lo else " "
     nxt = text[pos + 1] if pos + 1 < hi else " "
     left_open = prev.isspace() or prev in _OPENER_LEFT
     right_open = nxt.isspace() or nxt in _CLOSER_RIGHT or nxt in DOUBLE_MARKS
     if ch in OPEN_CURLY:
-        # “ used as a closer by some typesetting ("word“ and") : glued to a word on its left
-        # and followed by a space or punctuation
-        if not left_open and right_open:
+        if not left_open and right_open:  # `word“ and`: a closer typed with the wrong shape
             return _Mark(pos, False, True, False)
         return _Mark(pos, True, False, left_open)
     if ch in CLOSE_CURLY:
-        # ” used as an opener (rare): preceded by space, glued to the word on its right
-        if left_open and not right_open and prev.isspace():
+        if prev.isspace() and not right_open:  # ` ”word`: an opener with the wrong shape
             return _Mark(pos, True, False, False)
         return _Mark(pos, False, True, False)
-    # straight quote: decide by what touches it
     can_open = left_open or not right_open
     can_close = right_open or not left_open
     return _Mark(pos, can_open, can_close, left_open and not right_open)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    sep = len(BLOCK_SEPARATOR)
+    out, start, sep = [], 0, len(BLOCK_SEPARATOR)
     while True:
         k = text.find(BLOCK_SEPARATOR, start)
-        end = len(text) if k < 0 else k
-        out.append((start, end))
+        out.append((start, len(text) if k < 0 else k))
         if k < 0:
             return out
         start = k + sep
 
 
-def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
@@ -85,53 +139,50 @@ def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _open_piece(text: str, open_pos: int, end: int) -> _Piece | None:
+    """A piece from an opening mark to `end` (no closing mark), or None if it is empty."""
+    a, b = _strip(text, open_pos + 1, end)
+    return _Piece(open_pos, b, a, b) if b > a else None
+
+
 def _find_quote_pieces(text: str) -> list[list[_Piece]]:
-    """Pair quote marks paragraph by paragraph; return quotes as lists of pieces."""
+    """Pair quote marks paragraph by paragraph. Returns quotes as lists of pieces."""
     quotes: list[list[_Piece]] = []
     paras = _paragraphs(text)
-    carry: list[_Piece] | None = None  # an unclosed multi-paragraph quote
+    carry: list[_Piece] = []  # an open multi-paragraph quote, waiting for its next paragraph
     for pi, (lo, hi) in enumerate(paras):
         marks = [_classify(text, m.start(), lo, hi) for m in _MARK_RE.finditer(text, lo, hi)]
         open_mark: _Mark | None = None
-        pending = carry
-        carry = None
-        if pending is not None:
-            # the multi-paragraph convention: this paragraph starts with an opening mark
-            first = marks[0] if marks else None
-            if first is not None and first.can_open and not text[lo:first.pos].strip():
-                open_mark = first
-                marks = marks[1:]
+        pending, carry = carry, []
+        if pending:
+            if marks and marks[0].can_open and not text[lo:marks[0].pos].strip():
+                open_mark, marks = marks[0], marks[1:]
             else:
                 quotes.append(pending)
-                pending = None
+                pending = []
         for mk in marks:
             if open_mark is None:
                 if mk.can_open:
                     open_mark = mk
-                continue
-            if mk.can_close and mk.pos > open_mark.pos + 1:
-                piece = _Piece(open_mark.start if False else open_mark.pos, mk.pos + 1,
-                               open_mark.pos + 1, mk.pos, True)
-                quotes.append((pending or []) + [piece])
-                pending = None
-                open_mark = None
-            elif mk.strong_open and mk.can_open:
-                # an opener while a quote is open: the previous closer is missing; end the
-                # open quote just before this mark and start again
-                a, b = _strip_span(text, open_mark.pos + 1, mk.pos)
-                if b > a:
-                    quotes.append((pending or []) + [_Piece(open_mark.pos, b, a, b, False)])
-                pending = None
-                open_mark = mk
+            elif mk.can_close and mk.pos > open_mark.pos + 1:
+                piece = _Piece(open_mark.pos, mk.pos + 1, open_mark.pos + 1, mk.pos)
+                quotes.append(pending + [piece])
+                pending, open_mark = [], None
+            elif mk.strong_open:
+                # a clear opener while a quote is open: its closing mark is missing. End the
+                # open quote before this mark rather than pairing across it.
+                piece = _open_piece(text, open_mark.pos, mk.pos)
+                if piece is not None or pending:
+                    quotes.append(pending + ([piece] if piece else []))
+                pending, open_mark = [], mk
         if open_mark is not None:
-            a, b = _strip_span(text, open_mark.pos + 1, hi)
-            piece = _Piece(open_mark.pos, b, a, b, False)
-            if b > a:
-                nxt = paras[pi + 1] if pi + 1 < len(paras) else None
-                if nxt is not None and text[nxt[0]:nxt[0] + 1] in OPEN_CURLY + STRAIGHT:
-                    carry = (pending or []) + [piece]
-                else:
-                    quotes.append((pending or []) + [piece])
+            piece = _open_piece(text, open_mark.pos, hi)
+            if piece is not None:
+                nxt = paras[pi + 1][0] if pi + 1 < len(paras) else None
+                if nxt is not None and text[nxt:nxt + 1] in OPEN_CURLY + STRAIGHT:
+                    carry = pending + [piece]  # the multi-paragraph convention
+                    continue
+                quotes.append(pending + [piece])  # capped at its paragraph
             elif pending:
                 quotes.append(pending)
         elif pending:
@@ -141,27 +192,27 @@ def _find_quote_pieces(text: str) -> list[list[_Piece]]:
     return quotes
 
 
-# --- attribution ---------------------------------------------------------------------------
+# --- lexicons ------------------------------------------------------------------------------
 
-# Lemmas of verbs that report speech or writing. Kept broad on purpose: a verb in this list
-# only counts when it stands next to the quote (see `_cue_in_window`).
+# Lemmas of verbs that report speech or writing. Broad on purpose: a verb only counts when
+# it governs the quote in the parse or stands in the quote's own sentence.
 REPORTING_VERBS = frozenset("""
 say tell add explain note write state declare announce claim argue insist warn ask answer
 reply respond continue conclude admit acknowledge concede confirm deny suggest recall remark
-observe comment mention point stress emphasize emphasise assert contend maintain predict promise
-vow pledge urge boast brag joke quip complain lament tweet post report quote cite describe call
-put shout yell scream cry whisper mutter proclaim testify counter retort charge accuse allege
-opine muse wonder speculate reason caution advise recommend demand plead beg reiterate repeat
-agree disagree confess reveal disclose indicate hint imply read begin offer chime interject
-exclaim scoff laugh sigh thunder blast slam criticize criticise praise applaud hail attack mock
-assure remind inform query question posit elaborate clarify summarize summarise tout dub label
-term brand characterize characterise recount relate recommend sum lash fire shoot rail
-insist predict declare estimate recommend acknowledge figure guess believe think feel
+observe comment mention point stress emphasize emphasise assert contend maintain predict
+promise vow pledge urge boast brag joke quip complain lament tweet post report quote cite
+describe call put shout yell scream cry whisper mutter proclaim testify counter retort charge
+accuse allege opine muse wonder speculate reason caution advise recommend demand plead beg
+reiterate repeat agree disagree confess reveal disclose indicate hint imply read begin offer
+chime interject exclaim scoff laugh sigh thunder blast slam criticize criticise praise
+applaud hail attack mock assure remind inform query question posit elaborate clarify
+summarize summarise tout dub label term brand characterize characterise recount relate sum
+lash rail estimate believe think feel write tell chant sing declare pronounce order instruct
 """.split())
-# Verbs of believing are only cues for a quote that follows them ("he thinks “...”").
-WEAK_VERBS = frozenset("believe think feel figure guess estimate describe call put".split())
 
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
+# Mention labels that can speak, and the speaker_label they get: a country or a group
+# speaking is an organisation for our purposes ("Russia said", "Republicans argued").
 SPEAKER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "ORG", "NORP": "ORG"}
 PERSON_PRONOUNS = frozenset("he she him her".split())
 GROUP_PRONOUNS = frozenset("they it".split())
@@ -170,37 +221,53 @@ ORG_NOUNS = frozenset("""
 newspaper paper network agency company campaign committee group organization organisation
 magazine outlet station channel website site publication ministry department office
 administration government party union association institute council board firm bank court
-team spokesperson daily tabloid broadcaster service corporation
+team daily tabloid broadcaster service corporation
+""".split())
+# Nouns whose "for X" / "of X" names whom they speak for ("a spokesman for Sanders").
+SPOKES_NOUNS = frozenset("""
+spokesman spokeswoman spokesperson representative campaign office spokespeople
 """.split())
 # Abbreviated titles, so "Sen. Bernie Sanders" resolves "the senator".
 TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
                 "gov.": "governor", "gen.": "general", "pres.": "president", "sec.": "secretary",
                 "lt.": "lieutenant", "col.": "colonel", "amb.": "ambassador", "adm.": "admiral",
                 "atty.": "attorney", "supt.": "superintendent", "dr.": "doctor"}
+# Function words a Title-Case title may leave in lower case.
+_TITLE_SMALL = frozenset("a an the of and or but for nor on in at to by with from as is are vs"
+                         " via de la le del du".split())
+_FIRST_SECOND_PERSON = frozenset("i i'm i’m we we're we’re you you're you’re me my our us".split())
+_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
+
 _SENT_END = frozenset((".", "!", "?"))
 _MAX_WINDOW = 40  # tokens looked at on each side of a quote
+_MAX_CLIMB = 8  # how far up the parse a quote's governing verb is looked for
+
+
+# --- per-call tables -----------------------------------------------------------------------
 
 
 @dataclass
 class _Quote:
     pieces: list[_Piece]
-    first_tok: int  # token of the opening mark of the first piece
-    last_tok: int  # token of the closing mark (or last token) of the last piece
-    para: int
-    inner_end_char: str  # the last character inside the quote (",", ".", ...)
-    speaker: tuple[int, int, str] | None = None  # (start, end, label) char span
+    first_tok: int  # the opening mark of the first piece
+    last_tok: int  # the closing mark (or last token) of the last piece
+    para: int  # paragraph of the first piece
+    last_para: int  # paragraph of the last piece
+    inner_end: str  # the last character inside the quote (",", ".", ...)
+    speaker: tuple[int, int, str] | None = None  # (start, end, label)
     cue: str = ""
+    strong: bool = False  # attributed by a reporting verb or "according to"
 
 
 class _Article:
-    """Lookup tables over one Doc, built once per call (no state survives the call)."""
+    """Lookup tables over one Doc, built once per `find_quotes` call."""
 
     def __init__(self, doc: Doc, mentions: Sequence[MentionFound]):
         self.doc = doc
         self.text = doc.text
         self.starts = [t.idx for t in doc]
         n = len(doc)
-        self.quote_of = [-1] * n  # which quote a token belongs to
+        self.quote_of = [-1] * n  # index of the quote a token belongs to
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]
@@ -211,9 +278,16 @@ class _Article:
                     break
                 self.mention_of[i] = k
         self._titles: dict[int, frozenset[str]] = {}
+        # every word of a PERSON/ORG name, so an unlabelled repeat can be recognised
+        self.name_labels: dict[str, str] = {}
+        for m in self.mentions:
+            if m.label in ("PERSON", "ORG"):
+                for w in m.text.split():
+                    if w[:1].isupper() and w.lower() not in _TITLE_SMALL:
+                        self.name_labels.setdefault(w, m.label)
 
     def tok_at(self, char: int) -> int:
-        """Index of the token that contains (or starts after) `char`."""
+        """The token containing `char` (or the next one, if `char` is in whitespace)."""
         i = bisect_right(self.starts, char) - 1
         if i < 0:
             return 0
@@ -223,10 +297,21 @@ class _Article:
         return i
 
     def is_boundary(self, i: int) -> bool:
+        """Does token i end a sentence or a paragraph (outside quotes)?"""
         t = self.doc[i]
-        return (t.text in _SENT_END) or ("\n" in t.text and t.is_space)
+        return t.text in _SENT_END or (t.is_space and "\n" in t.text)
 
-    # -- mentions --
+    def count_bounds(self) -> None:
+        """bounds_before[i]: how many sentence or paragraph ends (outside quotes) precede
+        token i, so "same sentence?" is one comparison. Needs `quote_of` filled."""
+        acc = 0
+        out = [0] * (len(self.doc) + 1)
+        for i in range(len(self.doc)):
+            out[i] = acc
+            if self.quote_of[i] < 0 and self.is_boundary(i):
+                acc += 1
+        out[len(self.doc)] = acc
+        self.bounds_before = out
 
     def mention_span(self, k: int) -> tuple[int, int, str]:
         m = self.mentions[k]
@@ -234,28 +319,29 @@ class _Article:
 
     def titles(self, k: int) -> frozenset[str]:
         """Lower-cased description words of mention k: its `title` plus the compounds,
-        modifiers and appositions the parse hangs on its name."""
+        modifiers and appositions the parse hangs on the name."""
         got = self._titles.get(k)
-        if got is not None:
-            return got
+        if got is None:
+            got = self._titles[k] = frozenset(self._title_words(k))
+        return got
+
+    def _title_words(self, k: int) -> set[str]:
         m = self.mentions[k]
-        words = set(_norm_title(w) for w in m.title.split())
+        words = {_norm_title(w) for w in m.title.split()}
         root = self.doc[self.tok_at(m.span.end - 1)]
-        inside = set(range(self.tok_at(m.span.start), root.i + 1))
+        first = self.tok_at(m.span.start)
         for child in root.children:
-            if child.i in inside:
+            if first <= child.i <= root.i:
                 continue
             if child.dep_ in ("compound", "amod", "nmod") and child.i < root.i:
                 words.update(_norm_title(t.text) for t in child.subtree)
-            elif child.dep_ == "appos":
+            elif child.dep_ == "appos":  # "Mark Rutte, the NATO chief,"
                 words.update(_norm_title(t.text) for t in child.subtree if t.i - child.i < 6)
         if root.dep_ == "appos":  # "the NATO chief, Mark Rutte"
-            head = root.head
-            words.add(_norm_title(head.text))
-            words.update(_norm_title(t.text) for t in head.lefts)
-        got = frozenset(w for w in words if w)
-        self._titles[k] = got
-        return got
+            words.add(_norm_title(root.head.text))
+            words.update(_norm_title(t.text) for t in root.head.lefts)
+        words.discard("")
+        return words
 
 
 def _norm_title(word: str) -> str:
@@ -263,169 +349,323 @@ def _norm_title(word: str) -> str:
     return TITLE_ABBREV.get(w, w.rstrip("."))
 
 
-def _token_range(art: _Article, a: int, b: int) -> tuple[int, int]:
-    return art.tok_at(a), art.tok_at(max(a, b - 1))
+# --- broken quotes -------------------------------------------------------------------------
 
 
-def _window_before(art: _Article, q: _Quote) -> list[int]:
-    out = []
-    i = q.first_tok - 1
-    while i >= 0 and len(out) < _MAX_WINDOW:
-        if art.quote_of[i] >= 0 or art.is_boundary(i):
-            break
-        out.append(i)
-        i -= 1
-    out.reverse()
+def _merge_broken(art: _Article, raw: list[list[_Piece]]) -> list[list[_Piece]]:
+    """Join “We are ready,” he said, “and we will act.” into one quote of two pieces."""
+    out: list[list[_Piece]] = []
+    text = art.text
+    for pieces in raw:
+        if out and _is_broken_pair(art, out[-1][-1], pieces[0]):
+            if text.find(BLOCK_SEPARATOR, out[-1][-1].end, pieces[0].start) < 0:
+                out[-1] = out[-1] + pieces
+                continue
+        out.append(pieces)
     return out
 
 
-def _window_after(art: _Article, q: _Quote) -> list[int]:
-    out = []
-    i = q.last_tok + 1
-    n = len(art.doc)
-    while i < n and len(out) < _MAX_WINDOW:
-        if art.quote_of[i] >= 0:
+def _is_broken_pair(art: _Article, first: _Piece, second: _Piece) -> bool:
+    text = art.text
+    if text[first.inner_end - 1:first.inner_end] not in (",", "—", "–"):
+        return False
+    gap = text[first.end:second.start]
+    if len(gap) > 120 or not gap.rstrip().endswith(",") or "\n" in gap:
+        return False
+    a, b = art.tok_at(first.end), art.tok_at(second.start)
+    toks = art.doc[a:b]
+    if any(t.text in _SENT_END for t in toks):
+        return False
+    return any(_is_reporting(t) for t in toks)
+
+
+# --- attribution ---------------------------------------------------------------------------
+
+
+def _is_reporting(tok: Token) -> bool:
+    return tok.lemma_.lower() in REPORTING_VERBS and (tok.pos_ in ("VERB", "AUX")
+                                                      or tok.tag_.startswith("VB"))
+
+
+def _own_subject(art: _Article, tok: Token) -> Token | None:
+    """A verb's own subject. Words inside quotes are never the subject: the parser often
+    hangs the quote's own subject on the reporting verb."""
+    for child in tok.children:
+        if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0:
+            return child
+    return None
+
+
+def _subject_of(art: _Article, verb: Token) -> Token | None:
+    """The subject of a reporting verb, climbing through conjunctions, clauses and control
+    verbs ("went on to say", "said and added", "before claiming")."""
+    tok = verb
+    for _ in range(5):
+        subj = _own_subject(art, tok)
+        if subj is not None:
+            return subj
+        if tok.dep_ == "relcl":  # "Smith, who said": the noun the clause describes
+            return tok.head
+        if tok.dep_ in ("ROOT", "parataxis") or tok.head is tok:
             break
+        tok = tok.head
+    return _adjacent_name(art, verb)
+
+
+def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int, int, str] | None:
+    """Resolve the subject of a reporting verb. The verb's own subject decides (even when it
+    names nobody: "a White House official said"); a subject reached by climbing to another
+    verb only counts if it resolves, else the climb goes on ("X said the move was made by
+    Y and said “…”", where the parser hangs the second "said" on "made")."""
+    tok = verb
+    for step in range(6):
+        subj = _own_subject(art, tok)
+        if subj is not None:
+            speaker = _resolve(art, subj, before_char)
+            if speaker is not None or step == 0:
+                return speaker
+        if tok.dep_ == "relcl":
+            return _resolve(art, tok.head, before_char)
+        if tok.dep_ in ("ROOT", "parataxis") or tok.head is tok:
+            break
+        tok = tok.head
+    return _resolve(art, _adjacent_name(art, verb), before_char)
+
+
+def _adjacent_name(art: _Article, verb: Token) -> Token | None:
+    """When the parse gives the verb no subject: the closest name just before it (skipping
+    a parenthesis or an apposition, "Paul Ryan (R-WI) said") or just after it ("said Ryan")."""
+    n = len(art.doc)
+    i = verb.i + 1  # "said Oversight ranking Democrat Elijah Cummings": the last word of
+    run = None      # the first run of proper nouns after the verb
+    while i < n and i - verb.i <= 8 and art.quote_of[i] < 0 and not art.is_boundary(i):
+        tok = art.doc[i]
+        if tok.pos_ == "PROPN" or art.mention_of[i] >= 0:
+            run = tok
+        elif run is not None or tok.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "SCONJ", "PRON"):
+            break
+        i += 1
+    if run is not None:
+        return run
+    i = verb.i - 1
+    while i >= 0 and verb.i - i <= 8 and art.quote_of[i] < 0 and not art.is_boundary(i):
+        tok = art.doc[i]
+        if art.mention_of[i] >= 0:
+            return tok
+        if tok.pos_ in ("VERB", "AUX"):
+            break
+        i -= 1
+    return None
+
+
+def _top_tokens(art: _Article, q: _Quote, qid: int) -> list[Token]:
+    """The quote's words whose syntactic head lies outside the quote."""
+    out = []
+    for p in q.pieces:
+        for i in range(art.tok_at(p.inner_start), art.tok_at(max(p.inner_start, p.inner_end - 1)) + 1):
+            tok = art.doc[i]
+            if art.quote_of[tok.head.i] != qid and not tok.is_punct:
+                out.append(tok)
+    return out
+
+
+def _in_quote_sentence(art: _Article, q: _Quote, i: int) -> bool:
+    """Is token i in the quote's own sentence (no sentence or paragraph end between)?"""
+    if i < q.first_tok:
+        return art.bounds_before[q.first_tok] == art.bounds_before[i + 1]
+    if i > q.last_tok:
+        return art.bounds_before[i] == art.bounds_before[q.last_tok + 1]
+    return True
+
+
+def _cue_from_tree(art: _Article, q: _Quote, qid: int):
+    """The first reporting verb governing the quote in the parse, and its subject."""
+    for top in _top_tokens(art, q, qid):
+        tok = top.head
+        for _ in range(_MAX_CLIMB):
+            if not _in_quote_sentence(art, q, tok.i):
+                break
+            if art.quote_of[tok.i] < 0 and _is_reporting(tok):
+                subj = _subject_of(art, tok)
+                if subj is not None:
+                    return tok, subj, tok.lemma_.lower()
+            if tok.head is tok:
+                break
+            tok = tok.head
+    return None
+
+
+def _window(art: _Article, q: _Quote, qid: int, step: int) -> list[int]:
+    """Tokens before (step -1) or after (step 1) the quote up to the sentence edge. Other
+    quotes in the same sentence are skipped over; one ending with . ! ? ends the window."""
+    out = []
+    n = len(art.doc)
+    i = (q.first_tok - 1) if step < 0 else (q.last_tok + 1)
+    while 0 <= i < n and len(out) < _MAX_WINDOW:
+        other = art.quote_of[i]
+        if other >= 0:
+            if other == qid:
+                break
+            j = i
+            while 0 <= j + step < n and art.quote_of[j + step] == other:
+                j += step
+            inner = art.doc[j if step < 0 else i: (i if step < 0 else j) + 1].text.rstrip(" ”\"")
+            if inner[-1:] in _SENTENCE_END_CHARS:
+                break
+            i = j + step
+            continue
         if art.is_boundary(i):
             break
         out.append(i)
-        i += 1
+        i += step
+    if step < 0:
+        out.reverse()
     return out
 
 
-def _windows_between(art: _Article, q: _Quote) -> list[int]:
+def _between(art: _Article, q: _Quote) -> list[int]:
     out = []
     for p, nxt in zip(q.pieces, q.pieces[1:]):
-        a = art.tok_at(p.end)
-        b = art.tok_at(nxt.start)
+        a, b = art.tok_at(p.end), art.tok_at(nxt.start)
         out.extend(i for i in range(a, b) if art.quote_of[i] < 0 and not art.doc[i].is_space)
     return out
 
 
-def _is_reporting(tok: Token) -> bool:
-    return tok.lemma_.lower() in REPORTING_VERBS and tok.pos_ in ("VERB", "AUX", "NOUN") or (
-        tok.tag_.startswith("VB") and tok.lemma_.lower() in REPORTING_VERBS)
-
-
-def _subject_of(art: _Article, verb: Token, window: set[int]) -> Token | None:
-    """The subject of a reporting verb, climbing conjunctions and control verbs
-    ("went on to say", "said and added"). Words inside quotes are never the subject: the
-    parser often hangs the quote's own subject on the reporting verb."""
-    tok = verb
-    for _ in range(4):
-        for child in tok.children:
-            if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0:
-                return child
-        if tok.dep_ in ("conj", "xcomp", "advcl", "ccomp", "relcl") and tok.head is not tok:
-            if tok.dep_ == "relcl":  # "Smith, who said"
-                return tok.head
-            tok = tok.head
-            continue
-        break
-    # "said Smith" parsed with Smith as an object: take a name right after the verb
-    for child in verb.rights:
-        if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and child.i in window:
-            if child.pos_ == "PROPN":
-                return child
-    return None
-
-
-def _cue_in_window(art: _Article, window: list[int], prefer_last: bool) -> tuple[Token, Token | None, str] | None:
-    """The reporting verb (or "according to") in a window and its subject."""
-    wset = set(window)
-    order = reversed(window) if prefer_last else window
-    for i in order:
+def _cue_in_window(art: _Article, window: list[int], prefer_last: bool):
+    """A reporting verb (or "according to") in a window of tokens, and its subject."""
+    for i in (reversed(window) if prefer_last else window):
         tok = art.doc[i]
-        low = tok.lower_
-        if low == "according" and i + 1 < len(art.doc) and art.doc[i + 1].lower_ == "to":
+        if tok.lower_ == "according" and i + 1 < len(art.doc) and art.doc[i + 1].lower_ == "to":
             obj = next((c for c in art.doc[i + 1].children if c.dep_ == "pobj"), None)
             if obj is None and i + 2 < len(art.doc):
                 obj = art.doc[i + 2]
             return tok, obj, "according-to"
-        if _is_reporting(tok) and tok.pos_ != "NOUN":
-            return tok, _subject_of(art, tok, wset), "verb"
+        if _is_reporting(tok):
+            return tok, _subject_of(art, tok), tok.lemma_.lower()
+    return None
+
+
+def _sentence_subject(art: _Article, q: _Quote, qid: int, before: list[int]) -> Token | None:
+    """For a quote inside a sentence with no reporting verb: the subject of the clause that
+    governs the quote ("Obama called the plan “a disaster”")."""
+    for top in _top_tokens(art, q, qid):
+        tok = top.head
+        for _ in range(_MAX_CLIMB):
+            if not _in_quote_sentence(art, q, tok.i):
+                break
+            if art.quote_of[tok.i] < 0:
+                for child in tok.children:
+                    if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and child.i < q.first_tok:
+                        return child
+            if tok.head is tok:
+                break
+            tok = tok.head
+    for i in reversed(before):
+        if art.doc[i].dep_ in SUBJECT_DEPS:
+            return art.doc[i]
     return None
 
 
 def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, int, str] | None:
-    """The name a subject token stands for: itself, a name inside its noun phrase, or the
-    person / organisation a pronoun or description refers to."""
+    """The name a subject stands for: itself, a name inside its noun phrase, or the person /
+    organisation a pronoun or description refers to."""
     if subj is None:
         return None
     k = art.mention_of[subj.i]
     if k >= 0:
         return art.mention_span(k)
     low = subj.lower_
-    if subj.pos_ == "PRON" or low in PERSON_PRONOUNS or low in GROUP_PRONOUNS:
-        if low in PERSON_PRONOUNS:
-            return _recent_person(art, before_char)
-        if low in GROUP_PRONOUNS:
-            return _recent_org(art, before_char, subj)
-        if low == "who" and subj.head.dep_ == "relcl":
-            return _resolve(art, subj.head.head, before_char)
+    if low in PERSON_PRONOUNS:
+        return _recent_person(art, before_char)
+    if low in GROUP_PRONOUNS:
+        return _recent_org(art, before_char)
+    if low in ("who", "that") and subj.head.dep_ == "relcl":
+        return _resolve(art, subj.head.head, before_char)
+    if subj.pos_ == "PRON":
         return None
-    # a name inside the noun phrase: "the Clinton campaign", "a spokesman for Sanders, Jo Doe"
-    best = None
-    for t in subj.subtree:
-        if t.dep_ in ("relcl", "acl") or t.i == subj.i:
-            continue
-        k = art.mention_of[t.i]
-        if k >= 0 and art.doc[t.i].ent_type_ not in ("",):
-            span = art.mention_span(k)
-            if best is None or (span[2] == "PERSON" and best[2] != "PERSON"):
-                best = span
-    if best:
-        return best
+    named = _name_in_phrase(art, subj)
+    if named is not None:
+        return named
+    if subj.text[:1].isupper() and subj.text in art.name_labels:
+        # a word the NER labels as a name elsewhere in the article ("Trump shot back")
+        return _name_run(subj, art.name_labels[subj.text])
     if _looks_like_name(subj):
-        # a name the NER missed ("O’Donnell said"): the capitalised run it heads
-        lefts = [t for t in subj.lefts if t.dep_ == "compound" and t.text[:1].isupper()]
-        start = lefts[0].idx if lefts else subj.idx
-        return (start, subj.idx + len(subj.text), "PERSON")
+        return _name_run(subj, "PERSON")  # a name the NER missed ("O’Donnell said")
     return _resolve_description(art, subj, before_char)
 
 
+def _name_run(tok: Token, label: str) -> tuple[int, int, str]:
+    """The span of a name ending at `tok`, with the capitalised compounds before it."""
+    start = tok.idx
+    for left in reversed(list(tok.lefts)):
+        if left.dep_ != "compound" or not left.text[:1].isupper() or left.i != \
+                (start_tok := left.doc[left.i + 1]).i - 1:
+            break
+    lefts = [t for t in tok.lefts if t.dep_ == "compound" and t.text[:1].isupper()]
+    if lefts and all(lefts[k].i + 1 == (lefts[k + 1].i if k + 1 < len(lefts) else tok.i)
+                     for k in range(len(lefts))):
+        start = lefts[0].idx
+    return (start, tok.idx + len(tok.text), label)
+
+
+def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
+    """A name the noun phrase is about: an apposition ("a spokesman, Jo Doe,"), a compound
+    or possessor ("the Clinton campaign", "Trump's campaign"), or whom a spokesperson
+    speaks for ("a spokesman for Sanders"). People win over organisations."""
+    best = None
+    for child in head.children:
+        cands: list[Token] = []
+        if child.dep_ in ("appos", "compound", "poss", "nmod"):
+            cands = [child] + [t for t in child.children if t.dep_ == "compound"]
+        elif child.dep_ == "prep" and child.lower_ in ("for", "of") and \
+                _norm_title(head.text) in SPOKES_NOUNS:
+            cands = [t for t in child.children if t.dep_ == "pobj"]
+        for t in cands:
+            k = art.mention_of[t.i]
+            if k >= 0 and art.quote_of[t.i] < 0:
+                span = art.mention_span(k)
+                if best is None or (span[2] == "PERSON" and best[2] != "PERSON"):
+                    best = span
+    return best
+
+
 def _looks_like_name(tok: Token) -> bool:
-    """A capitalised subject with no determiner, not at a sentence start: a proper name."""
+    """A capitalised subject with no determiner: a proper name the NER did not label."""
     if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
         return False
     if any(c.dep_ == "det" for c in tok.children):
         return False
-    return _norm_title(tok.text) not in ORG_NOUNS
+    if tok.pos_ == "NOUN" and (tok.i == 0 or tok.i == tok.sent.start or tok.nbor(-1).is_space):
+        return False  # a capital at a sentence start says nothing
+    return _norm_title(tok.text) not in ORG_NOUNS and tok.text.lower() not in TITLE_ABBREV
 
 
 def _resolve_description(art: _Article, subj: Token, before_char: int) -> tuple[int, int, str] | None:
-    """"the Secretary General" → the latest person whose description has these words;
+    """"the Secretary General" → the latest person whose description has that head word;
     "the newspaper" → the latest organisation."""
     head = _norm_title(subj.text)
-    words = {head} | {_norm_title(t.text) for t in subj.lefts if t.dep_ in ("compound", "amod")}
     k = bisect_left(art.mention_starts, before_char) - 1
-    lo_char = before_char - 6000
-    while k >= 0 and art.mentions[k].span.start >= lo_char:
-        m = art.mentions[k]
-        if m.label == "PERSON" and head in art.titles(k):
-            return _latest_same_entity(art, k, before_char)
+    while k >= 0 and art.mentions[k].span.start >= before_char - 8000:
+        if art.mentions[k].label == "PERSON" and head in art.titles(k):
+            return art.mention_span(k)
         k -= 1
     if head in ORG_NOUNS:
-        return _recent_org(art, before_char, subj)
+        return _recent_org(art, before_char)
     return None
 
 
-def _latest_same_entity(art: _Article, k: int, before_char: int) -> tuple[int, int, str]:
-    return art.mention_span(k)
-
-
 def _recent_person(art: _Article, before_char: int) -> tuple[int, int, str] | None:
-    """The person a he/she most likely refers to: the latest person mention that was a
-    subject (or a quoted speaker), else the latest person mention, outside quotes."""
+    """Whom a he/she most likely means: the latest person mention outside quotes that was a
+    subject, else the latest person mention."""
     k = bisect_left(art.mention_starts, before_char) - 1
-    lo_char = before_char - 3000
     fallback = None
-    while k >= 0 and art.mentions[k].span.start >= lo_char:
+    while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
         m = art.mentions[k]
         if m.label == "PERSON":
             tok = art.doc[art.tok_at(m.span.end - 1)]
             if art.quote_of[tok.i] < 0:
-                if tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj") and tok.head.dep_ in SUBJECT_DEPS):
+                if tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj")
+                                                and tok.head.dep_ in SUBJECT_DEPS):
                     return art.mention_span(k)
                 if fallback is None:
                     fallback = art.mention_span(k)
@@ -433,94 +673,131 @@ def _recent_person(art: _Article, before_char: int) -> tuple[int, int, str] | No
     return fallback
 
 
-def _recent_org(art: _Article, before_char: int, subj: Token) -> tuple[int, int, str] | None:
+def _recent_org(art: _Article, before_char: int) -> tuple[int, int, str] | None:
     k = bisect_left(art.mention_starts, before_char) - 1
-    lo_char = before_char - 1500
-    while k >= 0 and art.mentions[k].span.start >= lo_char:
+    while k >= 0 and art.mentions[k].span.start >= before_char - 1500:
         m = art.mentions[k]
-        if m.label == "ORG":
-            tok = art.doc[art.tok_at(m.span.end - 1)]
-            if art.quote_of[tok.i] < 0:
-                return art.mention_span(k)
+        if m.label == "ORG" and art.quote_of[art.tok_at(m.span.start)] < 0:
+            return art.mention_span(k)
         k -= 1
     return None
 
 
-def _sentence_subject(art: _Article, window: list[int]) -> Token | None:
-    """For a quote inside a sentence with no reporting verb: the subject of the verb that
-    governs the quote ("Obama called the plan “a disaster”")."""
-    for i in reversed(window):
+def _cue_after_comma(art: _Article, q: _Quote, after: list[int]):
+    """“…,” Toomey fumed / “…?” asked Smith: a quote that ends with a comma (or ? ! —) and is
+    followed by a short clause: that clause's verb is the attribution, whatever its lemma."""
+    if q.inner_end not in ",?!—–-…" or not after:
+        return None
+    first = after[0]
+    for i in after[:7]:
         tok = art.doc[i]
-        if tok.dep_ in SUBJECT_DEPS:
-            head = tok.head
-            if head.i in set(window) or True:
-                return tok
+        if tok.pos_ == "VERB" or _is_reporting(tok):
+            subj = _subject_of(art, tok)
+            if subj is None or subj.i <= q.last_tok:
+                return None
+            # "X fumed" with X opening the clause, or "fumed X" with the verb opening it
+            if (subj.i < tok.i and subj.left_edge.i <= first + 1) or (i <= first + 1 and subj.i > tok.i):
+                return tok, subj, tok.lemma_.lower()
+            return None
     return None
 
 
-def _attribute(art: _Article, q: _Quote) -> None:
-    before = _window_before(art, q)
-    after = _window_after(art, q)
-    between = _windows_between(art, q) if len(q.pieces) > 1 else []
+def _cue_colon_name(art: _Article, before: list[int]):
+    """Clinton: “…” — a name and a colon right before the quote."""
+    if len(before) < 2 or art.doc[before[-1]].text != ":":
+        return None
+    tok = art.doc[before[-2]]
+    if art.mention_of[tok.i] >= 0 or tok.pos_ == "PROPN":
+        return tok, tok, "colon"
+    return None
+
+
+def _attribute(art: _Article, q: _Quote, qid: int) -> None:
+    """Find the cue and speaker of one quote from its own sentence."""
     start_char = q.pieces[0].start
-    before_content = [i for i in before if not art.doc[i].is_punct and not art.doc[i].is_space]
-    ends_sentence = q.inner_end_char in ".!?" and q.inner_end_char != ""
     cue = None
-    if between:
-        cue = _cue_in_window(art, between, prefer_last=False)
-    if cue is None and not before_content and after and q.inner_end_char not in ".":
-        cue = _cue_in_window(art, after[:12], prefer_last=False)
-    if cue is None and before_content:
-        cue = _cue_in_window(art, before, prefer_last=True)
-        if cue is not None and cue[0].lemma_.lower() in WEAK_VERBS and before[-1] != cue[0].i:
-            pass
-    if cue is None and after and not ends_sentence:
-        cue = _cue_in_window(art, after[:12], prefer_last=False)
+    if len(q.pieces) > 1:
+        cue = _cue_in_window(art, _between(art, q), prefer_last=False)
+    if cue is None:
+        cue = _cue_after_comma(art, q, _window(art, q, qid, 1))
+    if cue is None:
+        cue = _cue_from_tree(art, q, qid)
+    before = _window(art, q, qid, -1)
+    if cue is None:
+        cue = _cue_colon_name(art, before)
+    has_before = any(not art.doc[i].is_punct for i in before)
+    if cue is None:
+        after = _window(art, q, qid, 1)
+        if has_before:
+            cue = _cue_in_window(art, before, prefer_last=True)
+        if cue is None and after:
+            cue = _cue_in_window(art, after[:15], prefer_last=False)
     if cue is not None:
         verb, subj, kind = cue
-        q.speaker = _resolve(art, subj, start_char)
-        q.cue = kind if kind != "verb" else verb.lemma_.lower()
-        return
-    if before_content:
-        subj = _sentence_subject(art, before)
-        if subj is not None:
+        if kind in ("according-to", "colon"):
             q.speaker = _resolve(art, subj, start_char)
-            q.cue = "subject"
+        else:
+            q.speaker = _speaker_of_verb(art, verb, start_char)
+        q.cue, q.strong = kind, True
+        return
+    if has_before:
+        subj = _sentence_subject(art, q, qid, before)
+        if subj is not None:
+            q.speaker, q.cue = _resolve(art, subj, start_char), "subject"
+
+
+def _same_sentence(art: _Article, a: _Quote, b: _Quote) -> bool:
+    """Are quotes a and b (a before b) in one sentence of one paragraph?"""
+    if a.last_para != b.para:
+        return False
+    if a.inner_end in _SENTENCE_END_CHARS:
+        return False
+    return not any(art.quote_of[i] < 0 and art.is_boundary(i)
+                   for i in range(a.last_tok + 1, b.first_tok))
+
+
+def _share_in_sentence(art: _Article, quotes: list[_Quote]) -> None:
+    """Quotes in one sentence share the attribution one of them has (“A” and “B,” he said)."""
+    for _ in range(2):  # forward and backward
+        for a, b in zip(quotes, quotes[1:]):
+            if not _same_sentence(art, a, b):
+                continue
+            if a.strong and not b.strong:
+                b.speaker, b.cue, b.strong = a.speaker, "same-sentence", True
+            elif b.strong and not a.strong:
+                a.speaker, a.cue, a.strong = b.speaker, "same-sentence", True
 
 
 def _continue_speakers(art: _Article, quotes: list[_Quote], paras: list[tuple[int, int]]) -> None:
-    """A quote with no cue of its own that opens a paragraph continues the previous quote's
-    speaker (same or previous paragraph), or the speaker a paragraph ending in ":" introduces."""
+    """A quote with no cue of its own continues the previous quote's speaker (same or
+    previous paragraph), or takes the speaker a previous paragraph introduces."""
     prev: _Quote | None = None
     for q in quotes:
-        if q.cue == "" and q.speaker is None:
-            if prev is not None and prev.speaker is not None and q.para - _last_para(prev) <= 1:
-                q.speaker = prev.speaker
-                q.cue = "continuation"
-            elif q.para > 0:
-                lo, hi = paras[q.para - 1]
-                intro = _intro_speaker(art, lo, hi, q)
+        if not q.cue:
+            if prev is not None and prev.speaker is not None and q.para - prev.last_para <= 1:
+                q.speaker, q.cue = prev.speaker, "continuation"
+            elif q.para > 0 and _opens_paragraph(art, q, paras):
+                intro = _intro_speaker(art, paras[q.para - 1], q)
                 if intro is not None:
                     q.speaker, q.cue = intro, "introduced"
         prev = q
 
 
-def _last_para(q: _Quote) -> int:
-    return q.para + len(q.pieces) - 1 if not q.pieces[-1].closed or len(q.pieces) > 1 else q.para
+def _opens_paragraph(art: _Article, q: _Quote, paras: list[tuple[int, int]]) -> bool:
+    return not art.text[paras[q.para][0]:q.pieces[0].start].strip()
 
 
-def _intro_speaker(art: _Article, lo: int, hi: int, q: _Quote) -> tuple[int, int, str] | None:
-    """The speaker of the last sentence of the previous paragraph when it introduces the
-    quote: ends with ":" or reports speech ("Rutte said the issue was his priority.")."""
+def _intro_speaker(art: _Article, para: tuple[int, int], q: _Quote) -> tuple[int, int, str] | None:
+    """The speaker of the previous paragraph's last sentence when it introduces the quote:
+    it ends with ":" ("Cruz continued:") or reports speech ("Rutte said the issue was key.")."""
+    lo, hi = para
     last = art.tok_at(max(lo, hi - 1))
     while last > 0 and art.doc[last].is_space:
         last -= 1
     if art.quote_of[last] >= 0:
         return None
+    i = last - 1 if art.doc[last].text in _SENT_END or art.doc[last].text == ":" else last
     window = []
-    i = last
-    if art.doc[i].text in _SENT_END or art.doc[i].text == ":":
-        i -= 1
     while i >= 0 and art.starts[i] >= lo and not art.is_boundary(i) and art.quote_of[i] < 0:
         window.append(i)
         i -= 1
@@ -531,39 +808,76 @@ def _intro_speaker(art: _Article, lo: int, hi: int, q: _Quote) -> tuple[int, int
     if cue is not None:
         return _resolve(art, cue[1], q.pieces[0].start)
     if art.doc[last].text == ":":
-        subj = _sentence_subject(art, window)
-        if subj is not None:
-            return _resolve(art, subj, q.pieces[0].start)
+        subj = next((art.doc[i] for i in window if art.doc[i].dep_ in SUBJECT_DEPS), None)
+        return _resolve(art, subj, q.pieces[0].start)
     return None
 
 
+# --- policy --------------------------------------------------------------------------------
+
+
+def _quote_text(text: str, q: _Quote) -> str:
+    return " ".join(text[p.inner_start:p.inner_end] for p in q.pieces)
+
+
+def _is_title_case(words: list[str]) -> bool:
+    content = [w for w in words if w.lower() not in _TITLE_SMALL]
+    if not content or any(w.lower() in _FIRST_SECOND_PERSON for w in words):
+        return False
+    return sum(w[:1].isupper() for w in content) >= 0.8 * len(content) and words[0][:1].isupper()
+
+
+def _is_speech(art: _Article, q: _Quote, qtext: str) -> bool:
+    """False for scare quotes and quoted titles that nobody is reported as saying."""
+    words = _WORD_RE.findall(qtext)
+    short = len(words) <= 3 and len(q.pieces) == 1 and q.inner_end not in _SENTENCE_END_CHARS
+    if short and art.text[max(0, q.pieces[0].start - 12):q.pieces[0].start].lower().rstrip() \
+            .endswith("so-called"):
+        return False
+    if q.strong and (q.speaker is not None or not short):
+        return True
+    if len(q.pieces) == 1 and 2 <= len(words) <= 12 and _is_title_case(words):
+        return False
+    if short:
+        starts_sentence = not any(
+            not art.doc[i].is_punct for i in _window(art, q, art.quote_of[q.first_tok], -1))
+        if not starts_sentence:
+            return False
+    return True
+
+
 def find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound, ...]:
+    """Direct quotations in `doc` (an article's analysed text), each with its speaker."""
     text = doc.text
     art = _Article(doc, mentions)
     paras = _paragraphs(text)
     para_starts = [p[0] for p in paras]
     quotes: list[_Quote] = []
-    for pieces in _find_quote_pieces(text):
-        first = art.tok_at(pieces[0].start)
-        last = art.tok_at(pieces[-1].end - 1)
-        inner = text[pieces[-1].inner_start:pieces[-1].inner_end]
-        q = _Quote(pieces, first, last, bisect_right(para_starts, pieces[0].start) - 1,
-                   inner[-1:] if inner else "")
-        qi = len(quotes)
+    for pieces in _merge_broken(art, _find_quote_pieces(text)):
+        inner = text[pieces[-1].inner_start:pieces[-1].inner_end].rstrip(" ’'")
+        q = _Quote(pieces, art.tok_at(pieces[0].start), art.tok_at(pieces[-1].end - 1),
+                   bisect_right(para_starts, pieces[0].start) - 1,
+                   bisect_right(para_starts, pieces[-1].start) - 1, inner[-1:])
         for p in pieces:
-            a, b = art.tok_at(p.start), art.tok_at(p.end - 1)
-            for i in range(a, b + 1):
-                art.quote_of[i] = qi
+            for i in range(art.tok_at(p.start), art.tok_at(p.end - 1) + 1):
+                art.quote_of[i] = len(quotes)
         quotes.append(q)
-    for q in quotes:
-        _attribute(art, q)
+    art.count_bounds()
+    for qid, q in enumerate(quotes):
+        _attribute(art, q, qid)
+    _share_in_sentence(art, quotes)
     _continue_speakers(art, quotes, paras)
     out = []
     for q in quotes:
-        qtext = " ".join(text[p.inner_start:p.inner_end] for p in q.pieces)
+        qtext = _quote_text(text, q)
+        if not _is_speech(art, q, qtext):
+            continue
         sp = q.speaker
         out.append(QuoteFound(
-            tuple(CharSpan(p.start, p.end) for p in q.pieces), qtext,
-            CharSpan(sp[0], sp[1]) if sp else None, text[sp[0]:sp[1]] if sp else None,
-            sp[2] if sp else None, q.cue))
+            pieces=tuple(CharSpan(p.start, p.end) for p in q.pieces),
+            text=qtext,
+            speaker=CharSpan(sp[0], sp[1]) if sp else None,
+            speaker_text=text[sp[0]:sp[1]] if sp else None,
+            speaker_label=sp[2] if sp else None,
+            cue=q.cue if sp or q.strong else ""))
     return tuple(out)

@@ -95,7 +95,9 @@ class Entity:
     name: str
     kind: str  # see config.ENTITY_KINDS
     aliases: tuple[str, ...] = ()  # every other way the site writes the name
-    description: str = ""
+    description: str = ""  # from the editors (data/entities.toml)
+    image: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (label, URL), e.g. ("Wikipedia", "https://...")
 
     @property
     def is_person(self) -> bool:

@@ -18,10 +18,12 @@ import jinja2
 from . import annotate as annotation
 from .config import SiteConfig
 from .errors import Diagnostic, UserError
+from .feeds import write_web_files
 from .index import Article, EntityPage, SiteIndex
 from .output import OutputFolder
 from .prose import parse_html, prose_blocks
 from .records import Entity
+from .seo import SeoData
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
 ASSETS = "assets"
@@ -89,6 +91,7 @@ class Renderer:
         self._cards: dict[str, annotation.Card] = {}
         self.site = {"title": config.title, "description": config.description,
                      "language": config.language, "author": config.author}
+        self.seo = SeoData(config, index.entities, self.urls, self.urls.absolute, Urls.entity, Urls.article)
 
     # --- helpers the templates and the annotator share --------------------------------------
 
@@ -131,7 +134,8 @@ class Renderer:
         try:
             return self.env.get_template(template).render(
                 site=self.site, url=self.urls, urls=Urls, page_path=page_path,
-                canonical=self.urls.absolute(page_path), index=self.index, **context)
+                canonical=self.urls.absolute(page_path), index=self.index,
+                seo=self.seo.for_page(page_path, context), **context)
         except jinja2.TemplateSyntaxError as exc:
             raise UserError(Diagnostic(Path(exc.filename or exc.name or template), exc.lineno,
                                        f"template error: {exc.message}")) from None
@@ -222,6 +226,7 @@ class Renderer:
         out.copy_tree(THEME_DIR / ASSETS, ASSETS)
         out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
         out.copy_tree(self.config.root / "static")
+        write_web_files(out, self.config, self.index, self.urls)
 
 
 def _a_to_z(pages: list[EntityPage]) -> list[tuple[str, list[EntityPage]]]:

