@@ -21,7 +21,7 @@ from typing import Callable
 from .cache import CACHE_DIR_NAME, AnalysisCache, BuildStamp, cache_key, files_under, inputs_fingerprint
 from .config import SiteConfig, load_config, with_base_url
 from .content import ArticleSource, read_articles
-from .entities import ArticleInput, build_registry
+from .entities import ArticleInput, Registry, build_registry
 from .errors import Diagnostic, UserError, errors_in
 from .index import Article, SiteIndex, build_index
 from .markdown import render_markdown
@@ -142,6 +142,39 @@ def summarise(index: SiteIndex, pages: int) -> dict:
             "topics": len(index.entities) - people, "pages": pages}
 
 
+@dataclass(frozen=True)
+class GatheredSite:
+    """Everything known about the site before a page is written."""
+
+    config: SiteConfig
+    warnings: list[Diagnostic]
+    prepared: list[PreparedArticle]
+    analyses: list[ArticleAnalysis]
+    registry: Registry
+    index: SiteIndex
+    analysed: int  # articles that went through spaCy (not from the cache)
+
+
+def gather_site(options: BuildOptions) -> GatheredSite:
+    """Read, check and analyse every article and build the site-wide index: the whole build
+    but the writing, shared by `build` and `check`."""
+    config, sources, overrides, warnings = load_site(options)
+    for warning in warnings:
+        log.warning("%s", warning)
+    cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
+    cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
+    prepared = [prepare(source) for source in sources]
+    analyses, analysed = analyse(prepared, config, cache, options.progress)
+    registry = build_registry(
+        [ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks, p.source.ignore_entities)
+         for p, a in zip(prepared, analyses)],
+        config.nlp.entity_pages, overrides)
+    articles = [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
+                for p, a in zip(prepared, analyses)]
+    return GatheredSite(config, warnings, prepared, analyses, registry, build_index(articles, registry),
+                        analysed)
+
+
 def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     out_dir = options.out_dir or options.root / "public"
@@ -158,20 +191,8 @@ def build(options: BuildOptions) -> BuildResult:
             return BuildResult(config, None, out_dir, warnings, pages=summary.get("pages", 0),
                                seconds=time.perf_counter() - started, summary=summary)
         stamp.forget()  # the output is about to change; the stamp is written again at the end
-    config, sources, overrides, warnings = load_site(options)
-    for warning in warnings:
-        log.warning("%s", warning)
-    cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
-
-    prepared = [prepare(source) for source in sources]
-    analyses, analysed = analyse(prepared, config, cache, options.progress)
-    registry = build_registry(
-        [ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks, p.source.ignore_entities)
-         for p, a in zip(prepared, analyses)],
-        config.nlp.entity_pages, overrides)
-    articles = [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
-                for p, a in zip(prepared, analyses)]
-    index = build_index(articles, registry)
+    site = gather_site(options)
+    config, warnings, index, analysed = site.config, site.warnings, site.index, site.analysed
 
     remove_stale_staging(out_dir)
     renderer = Renderer(config, index)
