@@ -25,6 +25,7 @@ serve: setup
 
 test: setup
 	bash scripts/ensure-chromium
+	bash scripts/ensure-actionlint
 	$(PY) -m pytest
 
 clean:

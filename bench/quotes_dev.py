@@ -3,7 +3,13 @@
 `api/quotes.json` that `score_quotes.py` reads.
 
     .venv/bin/python bench/quotes_dev.py SITE_DIR OUT_DIR [--limit N] [--no-cache] [--titles]
+                                         [--real-mentions] [--timing N]
     python score_quotes.py GOLD.jsonl OUT_DIR --show 40
+
+--timing N parses N articles in-process and reports find_quotes' time as a share of the
+pipeline's, measured back to back (the absolute numbers swing with the machine's load).
+--real-mentions builds the mentions with the site's own stage (builder.nlp.mentions_in)
+instead of the harness's plain `doc.ents`.
 
 The analysed text of an article is emulated crudely: the Markdown body after the `+++` front
 matter, split into paragraphs on blank lines, block markers (`> `, `- `, `* `, `#`) stripped,
@@ -63,11 +69,13 @@ def mentions_of(doc, with_titles: bool) -> tuple[MentionFound, ...]:
         if with_titles and ent.label_ == "PERSON":
             words = []
             i = ent.start - 1
-            while i >= 0 and TITLE_WORD.match(doc[i].text) and doc[i].ent_type_ in ("", "ORG", "NORP", "GPE"):
+            while i >= 0 and TITLE_WORD.match(doc[i].text) and \
+                    doc[i].ent_type_ in ("", "ORG", "NORP", "GPE"):
                 words.insert(0, doc[i].text)
                 i -= 1
             title = " ".join(words)
-        out.append(MentionFound(CharSpan(ent.start_char, ent.end_char), ent.text, ent.label_, title))
+        out.append(MentionFound(CharSpan(ent.start_char, ent.end_char), ent.text, ent.label_,
+                                title))
     return tuple(out)
 
 
@@ -99,6 +107,24 @@ def load_docs(nlp, texts, cache_dir: Path, use_cache: bool):
     return docs, elapsed
 
 
+def compare_timing(nlp, texts, with_titles: bool) -> None:
+    """spaCy's time and find_quotes' time over the same articles, measured back to back so
+    that the load of the machine affects both alike."""
+    t0 = time.perf_counter()
+    docs = list(nlp.pipe(texts, batch_size=16))
+    parse = time.perf_counter() - t0
+    mentions = [mentions_of(d, with_titles) for d in docs]
+    t0 = time.perf_counter()
+    for _ in range(3):
+        for d, m in zip(docs, mentions):
+            find_quotes(d, m)
+    quotes = (time.perf_counter() - t0) / 3
+    n = len(docs)
+    print(f"timing over {n} articles: pipeline {parse * 1000 / n:.1f} ms/article, "
+          f"find_quotes {quotes * 1000 / n:.2f} ms/article = {100 * quotes / parse:.1f}% "
+          f"on top of the pipeline")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("site")
@@ -106,7 +132,12 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--titles", action="store_true")
+    ap.add_argument("--real-mentions", action="store_true",
+                    help="build mentions with builder.nlp.mentions_in (the site's own stage)")
     ap.add_argument("--cache-dir", default="/tmp/gloss_quotes_cache")
+    ap.add_argument("--timing", type=int, default=0, metavar="N",
+                    help="also parse N articles in this process and compare find_quotes' "
+                         "time with the pipeline's on the same machine, at the same time")
     args = ap.parse_args()
 
     files = sorted(Path(args.site, "content").glob("*.md"))
@@ -120,8 +151,12 @@ def main() -> None:
     all_quotes = []
     spent = 0.0
     words = 0
+    make_mentions = (lambda d: mentions_of(d, args.titles))
+    if args.real_mentions:
+        from builder.nlp import mentions_in
+        make_mentions = mentions_in
     for slug, doc in zip(slugs, docs):
-        mentions = mentions_of(doc, args.titles)
+        mentions = make_mentions(doc)
         words += len(doc)
         t0 = time.perf_counter()
         found = find_quotes(doc, mentions)
@@ -133,13 +168,16 @@ def main() -> None:
                 "speaker": f"{slug}-{name}" if name else None, "speaker_name": name,
                 "cue": q.cue,
             })
+    if args.timing:
+        compare_timing(nlp, texts[: args.timing], args.titles)
     out = Path(args.out, "api")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "quotes.json").write_text(json.dumps({"quotes": all_quotes}, ensure_ascii=False, indent=1),
-                                     encoding="utf-8")
+    payload = json.dumps({"quotes": all_quotes}, ensure_ascii=False, indent=1)
+    (out / "quotes.json").write_text(payload, encoding="utf-8")
     n = len(docs)
     print(f"{n} articles, {words} tokens, {len(all_quotes)} quotes; find_quotes "
-          f"{spent * 1000 / max(n, 1):.2f} ms/article ({words / spent if spent else 0:.0f} tokens/s)"
+          f"{spent * 1000 / max(n, 1):.2f} ms/article "
+          f"({words / spent if spent else 0:.0f} tokens/s)"
           + (f"; parse {parse_s:.1f}s ({words / parse_s:.0f} tokens/s)" if parse_s else ""))
 
 

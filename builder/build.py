@@ -25,7 +25,7 @@ from .entities import ArticleInput, Registry, build_registry
 from .errors import Diagnostic, UserError, errors_in
 from .index import Article, SiteIndex, build_index
 from .markdown import render_markdown
-from .nlp import analyse_texts, model_fingerprint, resolve_model
+from .nlp import analyse_texts, model_fingerprint, process_count, resolve_model
 from .output import remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
@@ -197,7 +197,7 @@ def build(options: BuildOptions) -> BuildResult:
     remove_stale_staging(out_dir)
     renderer = Renderer(config, index)
     with staged_output(out_dir) as out:
-        renderer.write_site(out)
+        renderer.write_site(out, process_count(config.nlp.processes))
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
     summary = summarise(index, pages)

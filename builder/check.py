@@ -125,6 +125,24 @@ def parse_page(data: bytes) -> Page:
     return parser.close()
 
 
+def parse_page_file(path: Path) -> Page:
+    return parse_page(path.read_bytes())
+
+
+#: Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def _parse_pages(paths: list[Path]) -> list[Page]:
+    """Parse the pages, on every core for a large site (parsing is most of the check's time)."""
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return [parse_page_file(path) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(parse_page_file, paths, chunksize=256))
+
+
 def _xml_urls(data: bytes) -> tuple[str, ...]:
     """The URLs in an Atom feed (its links) or a sitemap (its locs)."""
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -150,10 +168,12 @@ def load_built_site(out: Path, config: SiteConfig) -> BuiltSite:
     pages: dict[str, Page] = {}
     documents: dict[str, tuple[str, ...]] = {}
     problems: list[Diagnostic] = []
+    html_files = sorted(f for f in files if f.endswith(".html"))
+    pages = dict(zip(html_files, _parse_pages([out / f for f in html_files])))
     for relative in sorted(files):
         path = out / relative
         if relative.endswith(".html"):
-            pages[relative] = parse_page(path.read_bytes())
+            continue
         elif relative == SITEMAP or relative.endswith(".xml") and (relative == "feed.xml"
                                                                    or relative.endswith("/feed.xml")):
             try:

@@ -190,6 +190,13 @@ def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[
                                        f"invalid slug {slug!r}",
                                        hint=f"use lowercase letters, digits and dashes, e.g. {fixed!r}"))
         slug = fixed or "article"
+    for key in ("url", "image"):
+        value = meta.get(key)
+        if isinstance(value, str) and _unsafe_link(value):
+            # these become href/src attributes: escaping does not stop javascript: there
+            problems.append(Diagnostic(display, _key_line(raw, key, first_line),
+                                       f"'{key}' must be an http:// or https:// address" +
+                                       (" or a path" if key == "image" else "") + f", not {value!r}"))
     nesting_line = nesting_limit_line(_body(text, body_line))
     if nesting_line is not None:
         # an error, not a warning: past the limit markdown-it drops the text, and inside a
@@ -215,6 +222,13 @@ def _body(text: str, body_line: int) -> str:
     """The text from file line `body_line` on ("" when the front matter ends the file)."""
     parts = text.split("\n", body_line - 1)
     return parts[-1] if len(parts) == body_line else ""
+
+
+def _unsafe_link(value: str) -> bool:
+    """True for a link with a scheme other than http(s) (javascript:, data:, ...)."""
+    # browsers drop tabs, newlines and control characters in a URL: "java\tscript:" counts
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", re.sub(r"[\x00-\x20]", "", value))
+    return bool(scheme) and scheme.group(1).lower() not in ("http", "https")
 
 
 def _describe(value: Any) -> str:

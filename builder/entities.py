@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, insort
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -51,6 +53,7 @@ def clean_name(text: str) -> str:
     return text.strip(" ,.;:") if not text.endswith(".") or text.count(".") > 1 else text.strip()
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Compare names ignoring case, accents, dots and a leading "the": "U.S." == "US",
     "The Hague" == "the Hague"."""
@@ -433,10 +436,32 @@ def _editor_speaker(name: str, editorial: _Editorial) -> tuple:
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Sorted by position; where two overlap, the longer (then the earlier) wins."""
     chosen: list[Mention] = []
+    occupied = _Occupied()
     for mention in sorted(mentions, key=lambda m: (-len(m.span), m.span.start)):
-        if not any(mention.span.overlaps(c.span) for c in chosen):
+        if not occupied.overlaps(mention.span):
+            occupied.add(mention.span)
             chosen.append(mention)
     return sorted(chosen, key=lambda m: m.span.start)
+
+
+class _Occupied:
+    """Non-overlapping spans, kept sorted, with a fast "does this overlap any?"."""
+
+    def __init__(self, spans: Iterable[CharSpan] = ()):
+        self._spans: list[tuple[int, int]] = []
+        for span in spans:
+            self.add(span)
+
+    def overlaps(self, span: CharSpan) -> bool:
+        index = bisect_left(self._spans, (span.start, span.start))
+        # only the neighbours on either side can overlap
+        for start, end in self._spans[max(index - 1, 0):index + 1]:
+            if start < span.end and span.start < end:
+                return True
+        return False
+
+    def add(self, span: CharSpan) -> None:
+        insort(self._spans, (span.start, span.end))
 
 
 class AliasMatcher:
@@ -479,6 +504,7 @@ class AliasMatcher:
         return found
 
     def _scan(self, text: str, known: Sequence[Mention], present: set[str]) -> list[Mention]:
+        occupied = _Occupied(m.span for m in _without_overlaps(list(known)))
         tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
         found: list[Mention] = []
         i = 0
@@ -501,7 +527,7 @@ class AliasMatcher:
                 if text[start:end].replace("\n", " ").split() != list(words):
                     continue  # the words are separated by something other than spaces
                 span = CharSpan(start, end)
-                if not any(span.overlaps(m.span) for m in known):
+                if not occupied.overlaps(span):
                     found.append(Mention(entity_id, span, text[start:end]))
                 i += len(words)
                 matched = True

@@ -46,6 +46,10 @@ class UserError(Exception):
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self):
+        # keep the diagnostics whole when the error crosses from a worker process
+        return (UserError, (self.diagnostics,))
+
 
 def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.is_error]

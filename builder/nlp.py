@@ -39,7 +39,12 @@ def resolve_model(requested: str) -> str:
     for candidate in MODEL_ALIASES.get(requested, (requested,)):
         if importlib.util.find_spec(candidate) is not None:
             return candidate
-    raise UserError(f"the spaCy model '{requested}' is not installed: {INSTALL_HINT}")
+    if requested in MODEL_ALIASES:
+        hint = INSTALL_HINT
+    else:
+        hint = (f"install it into the project's virtualenv (`.venv/bin/pip install {requested}`, "
+                f"or the package's wheel), or set [nlp] model in site.toml to \"en_core_web_sm\"")
+    raise UserError(f"the spaCy model '{requested}' is not installed: {hint}")
 
 
 def model_fingerprint(package: str) -> str:

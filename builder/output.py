@@ -30,7 +30,9 @@ class OutputFolder:
         """The file for a site path such as "people/mark-rutte/index.html"; refuses any path
         that would land outside the output folder."""
         pure = PurePosixPath(relative)
-        if pure.is_absolute() or any(part in ("..", "") for part in pure.parts) or "\\" in relative:
+        # no parts ("" or "."): the folder itself, which a file must never replace
+        if (not pure.parts or pure.is_absolute() or any(part in ("..", "") for part in pure.parts)
+                or "\\" in relative):
             raise ValueError(f"output path escapes the site folder: {relative!r}")
         target = self.root.joinpath(*pure.parts)
         if not target.resolve().is_relative_to(self.root.resolve()):
@@ -77,7 +79,8 @@ def staged_output(out_dir: Path) -> Iterator[OutputFolder]:
     and `out_dir` is left exactly as it was."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    # the pid in the name lets a later build tell a dead build's leftovers from a live one's
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-{os.getpid()}-", dir=out_dir.parent))
     try:
         yield OutputFolder(staging, previous=out_dir)
     except BaseException:
@@ -92,11 +95,31 @@ def staged_output(out_dir: Path) -> Iterator[OutputFolder]:
 
 
 def remove_stale_staging(out_dir: Path) -> None:
-    """Staging folders left by a build that was killed."""
-    for leftover in out_dir.absolute().parent.glob(f".{out_dir.name}.staging-*"):
+    """Staging folders left by a build that was killed. A build killed between its two renames
+    leaves no output but the retired one: that is the previous site, so it is put back."""
+    out_dir = out_dir.absolute()
+    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if retired and not out_dir.exists():
+        os.replace(retired.pop(), out_dir)
+    for leftover in retired:
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in out_dir.absolute().parent.glob(f".{out_dir.name}.old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
+        if not _owner_is_alive(leftover.name):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _owner_is_alive(name: str) -> bool:
+    """Whether the build that made this staging folder (".public.staging-PID-xxxx") still runs."""
+    pid_text = name.rsplit(".staging-", 1)[-1].split("-", 1)[0]
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def clean_site(root: Path, out_dir: Path | None = None) -> list[Path]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
+import threading
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -146,34 +149,45 @@ class Renderer:
             raise UserError(Diagnostic(Path(template), _template_line(exc, template),
                                        f"template error: {exc.message}")) from None
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        """(output path, HTML) for every page of the site."""
+    def page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
+        """(output path, a function that renders it) for every page of the site, in order."""
         articles = self.index.articles
         per_page = self.config.per_page
         page_count = max(1, math.ceil(len(articles) / per_page))
+        jobs: list[tuple[str, Callable[[], str]]] = []
         for number in range(1, page_count + 1):
-            path = Urls.home_page(number)
-            chunk = articles[(number - 1) * per_page:number * per_page]
-            yield path + "index.html", self._render(
-                "home.html", path, articles=chunk, page_number=number, page_count=page_count,
-                newer=Urls.home_page(number - 1) if number > 1 else None,
-                older=Urls.home_page(number + 1) if number < page_count else None,
-                in_the_news=self.in_the_news())
+            jobs.append((Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count)))
         for article in articles:
-            path = Urls.article(article.slug)
-            people = self._entities_of(article, person=True)
-            topics = self._entities_of(article, person=False)
-            yield path + "index.html", self._render(
-                "article.html", path, article=article, body=self.annotated_html(article),
-                people=people, topics=topics)
+            jobs.append((Urls.article(article.slug) + "index.html", partial(self._article_page, article)))
         for page in self.index.entities.values():
             path = Urls.entity(page.entity)
-            yield path + "index.html", self._render("entity.html", path, page=page)
-        yield "people/index.html", self._render("entities.html", "people/", heading="People",
-                                                groups=_a_to_z(self.index.people()), kind="person")
-        yield "topics/index.html", self._render("entities.html", "topics/", heading="Topics",
-                                                groups=_a_to_z(self.index.topics()), kind="topic")
-        yield "404.html", self._render("404.html", "404.html")
+            jobs.append((path + "index.html", partial(self._render, "entity.html", path, page=page)))
+        jobs.append(("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
+                                                  groups=_a_to_z(self.index.people()), kind="person")))
+        jobs.append(("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
+                                                  groups=_a_to_z(self.index.topics()), kind="topic")))
+        jobs.append(("404.html", partial(self._render, "404.html", "404.html")))
+        return jobs
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(output path, HTML) for every page of the site."""
+        for path, render in self.page_jobs():
+            yield path, render()
+
+    def _home_page(self, number: int, page_count: int) -> str:
+        per_page = self.config.per_page
+        path = Urls.home_page(number)
+        return self._render(
+            "home.html", path, articles=self.index.articles[(number - 1) * per_page:number * per_page],
+            page_number=number, page_count=page_count,
+            newer=Urls.home_page(number - 1) if number > 1 else None,
+            older=Urls.home_page(number + 1) if number < page_count else None,
+            in_the_news=self.in_the_news())
+
+    def _article_page(self, article: Article) -> str:
+        return self._render(
+            "article.html", Urls.article(article.slug), article=article, body=self.annotated_html(article),
+            people=self._entities_of(article, person=True), topics=self._entities_of(article, person=False))
 
     def _entities_of(self, article: Article, person: bool) -> list[tuple[EntityPage, int, int]]:
         """(entity page, mentions, quotes) of the people or topics in an article."""
@@ -218,15 +232,58 @@ class Renderer:
                 })
         return json.dumps({"quotes": quotes}, ensure_ascii=False, indent=1) + "\n"
 
-    def write_site(self, out: OutputFolder) -> None:
-        for path, html in self.pages():
-            out.write(path, html)
+    def write_site(self, out: OutputFolder, processes: int = 1) -> None:
+        write_pages(self.page_jobs(), out, processes)
         out.write("api/entities.json", self.entities_json())
         out.write("api/quotes.json", self.quotes_json())
         out.copy_tree(THEME_DIR / ASSETS, ASSETS)
         out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
         out.copy_tree(self.config.root / "static")
         write_web_files(out, self.config, self.index, self.urls)
+
+
+#: Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_PAGES = 400
+_shard_state: tuple[list, OutputFolder] | None = None  # what forked page writers inherit
+
+
+def write_pages(jobs: list[tuple[str, Callable[[], str]]], out: OutputFolder, processes: int) -> None:
+    """Render and write every page, on several cores when the site is large.
+
+    Workers are forked, so they inherit the index and the template environment instead of
+    receiving them pickled; each renders every n-th page and writes it itself, and only the
+    lists of written paths come back. A process with other threads (the preview server)
+    is never forked, since a fork can inherit a lock some thread holds: it renders alone.
+    """
+    global _shard_state
+    if (processes <= 1 or len(jobs) < PARALLEL_PAGES or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        for path, render in jobs:
+            out.write(path, render())
+        return
+    _shard_state = (jobs, out)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            shards = pool.map(_write_shard, [(shard, processes) for shard in range(processes)])
+    finally:
+        _shard_state = None
+    written: list[tuple[int, str, bool]] = sorted(entry for shard in shards for entry in shard)
+    out.written += [path for _, path, _ in written]
+    out.changed += [path for _, path, changed in written if changed]
+
+
+def _write_shard(task: tuple[int, int]) -> list[tuple[int, str, bool]]:
+    shard, count = task
+    assert _shard_state is not None
+    jobs, parent = _shard_state
+    out = OutputFolder(parent.root, parent.previous)
+    done = []
+    for index in range(shard, len(jobs), count):
+        path, render = jobs[index]
+        changed_before = len(out.changed)
+        out.write(path, render())
+        done.append((index, path, len(out.changed) > changed_before))
+    return done
 
 
 def _a_to_z(pages: list[EntityPage]) -> list[tuple[str, list[EntityPage]]]:

@@ -108,9 +108,10 @@ class SeoData:
         data: dict = {
             "@context": "https://schema.org", "@type": "NewsArticle", "headline": source.title,
             "url": url, "mainEntityOfPage": url, "datePublished": _iso(source.date),
-            "author": [{"@type": "Person", "name": name} for name in authors],
             "publisher": {"@type": "Organization", "name": self.config.title, "url": self.absolute("")},
         }
+        if authors:
+            data["author"] = [{"@type": "Person", "name": name} for name in authors]
         if source.summary:
             data["description"] = source.summary
         if image:

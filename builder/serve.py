@@ -26,6 +26,7 @@ import logging
 import mimetypes
 import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -105,6 +106,13 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], state: PreviewState):
         self.state = state
         super().__init__(address, PreviewHandler)
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a tab mid-response resets the connection, often while the
+        # stdlib is still flushing or reading the next request: routine, not worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def file_for(out_dir: Path, site_path: str) -> Path | None:

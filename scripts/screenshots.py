@@ -65,9 +65,10 @@ def main(out_dir: Path) -> None:
                     page.goto(base + path)
                     if open_card:
                         link = page.locator(".article-body .mention-link", has_text=open_card).first
-                        link.scroll_into_view_if_needed()
-                        page.evaluate("window.scrollBy(0, -%d)" % (height // 4))
-                        link.focus()
+                        # the word a fifth of the way down, its card and the quote below it
+                        link.evaluate("a => window.scrollBy(0, a.getBoundingClientRect().top"
+                                      " - innerHeight * 0.2)")
+                        link.evaluate("a => a.focus({preventScroll: true})")
                         page.mouse.move(0, 0)
                         page.wait_for_timeout(300)
                     page.screenshot(path=str(out_dir / name))

@@ -336,3 +336,28 @@ def test_drafts_are_left_out_unless_asked_for(tmp_path):
     with_drafts, _ = read_articles(tmp_path / "content", tmp_path, include_drafts=True)
     assert [a.slug for a in without] == ["a"]
     assert [a.slug for a in with_drafts] == ["a", "b"]
+
+
+@pytest.mark.parametrize("key, value", [
+    ("url", "javascript:alert(1)"), ("url", "JavaScript:alert(1)"), ("url", "java\\tscript:alert(1)"),
+    ("url", "data:text/html,<script>x</script>"), ("image", "javascript:alert(1)"),
+    ("image", "vbscript:x"),
+])
+def test_links_in_front_matter_must_be_web_addresses(tmp_path, key, value):
+    """url and image become href/src attributes, where escaping does not stop javascript:."""
+    text = f'+++\ntitle = "T"\ndate = 2024-10-03\n{key} = "{value}"\n+++\n'
+    _, problems = check(tmp_path, text)
+    shown = value.replace("\\t", "\t")
+    expected = " or a path" if key == "image" else ""
+    assert problems == [f"content/a.md:4: '{key}' must be an http:// or https:// address{expected}, "
+                        f"not {shown!r}"]
+
+
+@pytest.mark.parametrize("key, value", [
+    ("url", "https://kyivindependent.com/a:b"), ("url", "http://x.org"), ("image", "images/r.jpg"),
+    ("image", "/images/r.jpg"), ("image", "https://cdn.example.org/r.jpg"),
+])
+def test_web_addresses_and_paths_are_accepted(tmp_path, key, value):
+    article, problems = check(tmp_path, f'+++\ntitle = "T"\ndate = 2024-10-03\n{key} = "{value}"\n+++\n')
+    assert problems == []
+    assert getattr(article, key) == value

@@ -256,3 +256,39 @@ def test_records_are_plain_and_offsets_match(run):
         for p in q.pieces:
             assert text[p.start] in "“\"" and text[p.end - 1] in "”\""
         assert text[q.speaker.start:q.speaker.end] == q.speaker_text
+
+
+# --- details of the policy documented in builder/quotes.py ---------------------------------
+
+
+def test_pronoun_skips_a_person_of_the_other_gender(run):
+    _, quotes = run("Maria Santos met Governor Tom Reyes on Monday. Reyes said he would sign "
+                    "the bill.",
+                    "“We will make sure that the bill is signed this month,” she said.")
+    assert speaker_last_word(only(quotes)) == "Santos"
+
+
+def test_according_to_names_the_outer_source(run):
+    _, quotes = run("“The convention will be peaceful and orderly,” Elena Voss said, "
+                    "according to Reuters.")
+    q = only(quotes)
+    assert q.speaker_text == "Reuters"
+    assert q.cue == "according-to"
+
+
+def test_any_verb_right_after_a_comma_quote_attributes(run):
+    _, quotes = run("“They wasted a whole year on this nonsense,” Gregor Lind fumed.")
+    assert speaker_last_word(only(quotes)) == "Lind"
+
+
+def test_title_where_a_name_goes_is_not_speech(run):
+    _, quotes = run("Speaking on CNN’s “Morning Edition With Sam Reed,” Ted Cruz said the "
+                    "plan was dead.")
+    assert quotes == ()
+
+
+def test_possessive_is_not_part_of_the_speaker(run):
+    _, quotes = run("Senator Ana Rubio spoke on Friday.",
+                    "“We are not giving up on this state,” Rubio’s campaign said.")
+    q = only(quotes)
+    assert q.speaker_text == "Rubio"

@@ -1,0 +1,288 @@
+"""Build benchmark: Gloss against bare spaCy (the NLP floor) and Pelican (the non-NLP yardstick).
+
+    .venv/bin/python bench/bench_build.py [--limit 100] [--scale 10] [--no-pelican] [--out FILE]
+
+Copies the PolNeAR corpus site (840 articles) into a temporary folder (never writes into
+/work/shared), then measures, each in a fresh process:
+
+- cold build (empty NLP cache) vs bare `nlp.pipe(texts, n_process=P, batch_size=16)` over the
+  very texts Gloss analyses, with the same pipeline components and process count;
+- rebuild with nothing changed; full re-render with a warm NLP cache (after a template edit);
+  rebuild after editing one article (and the time bare spaCy takes for that article alone);
+- peak memory, summed over the process and its children (sampled from /proc every 50 ms);
+- with --scale K, the cold build again over K copies of the corpus under new slugs;
+- Pelican building the same articles without NLP, in its own temporary virtualenv.
+
+Prints a Markdown table with the targets. Timings on a shared machine are noisy: run it when
+the machine is quiet, or say in the README that it was not.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path("/work/shared/corpus/polnear-train/site")
+PYTHON = sys.executable
+sys.path.insert(0, str(REPO))
+
+
+# --- measuring a process tree ----------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += _rss_bytes(current)
+        stack += _children(current)
+    return total
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_bytes: int
+    output: str
+
+
+def measure(command: list[str], cwd: Path = REPO) -> Run:
+    """Wall time and peak summed RSS of a command and all its descendants."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output}")
+    return Run(seconds, peak, output)
+
+
+# --- the sites --------------------------------------------------------------------------------
+
+
+def copy_corpus(destination: Path, limit: int | None, scale: int) -> Path:
+    articles = sorted((CORPUS / "content").glob("*.md"))[:limit]
+    (destination / "content").mkdir(parents=True)
+    shutil.copy(CORPUS / "site.toml", destination / "site.toml")
+    for copy in range(scale):
+        for path in articles:
+            name = path.name if copy == 0 else f"copy{copy}-{path.name}"
+            text = path.read_text(encoding="utf-8")
+            if copy:  # a slug of its own, whatever the front matter says
+                text = re.sub(r'^slug = "(.*)"$', rf'slug = "copy{copy}-\1"', text, flags=re.M)
+            (destination / "content" / name).write_text(text, encoding="utf-8")
+    return destination
+
+
+BARE_SPACY = r"""
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from builder.content import read_articles
+from builder.build import prepare
+from builder.nlp import load_model, resolve_model, process_count
+root = Path({site!r})
+sources, _ = read_articles(root / "content", root, False)
+texts = [prepare(s).text for s in sources]
+started = time.perf_counter()
+nlp = load_model(resolve_model("en_core_web_sm"))
+words = sum(len(doc) for doc in nlp.pipe(texts, n_process={processes}, batch_size=16))
+print(f"BARE {{time.perf_counter() - started:.3f}} {{len(texts)}} {{words}} {{','.join(nlp.pipe_names)}}")
+"""
+
+
+def bare_spacy(site: Path, processes: int) -> tuple[Run, float]:
+    """Bare nlp.pipe over Gloss's texts; the reported time starts at the model load (reading
+    and preparing the articles is the builder's business, measured in its own rows)."""
+    run = measure([PYTHON, "-c", BARE_SPACY.format(repo=str(REPO), site=str(site), processes=processes)])
+    line = next(l for l in run.output.splitlines() if l.startswith("BARE "))
+    return run, float(line.split()[1])
+
+
+def gloss_build(site: Path, *extra: str) -> Run:
+    return measure([PYTHON, "-m", "builder", "-q", "build", str(site), *extra])
+
+
+def edit_one_article(site: Path) -> Path:
+    path = sorted((site / "content").glob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nA sentence added for the benchmark, said Jane Doe.\n", encoding="utf-8")
+    return path
+
+
+def edit_template(site: Path) -> None:
+    """A change to a site template that touches every page (as a theme edit would)."""
+    (site / "templates").mkdir(exist_ok=True)
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    marker = f"<!-- benchmark {time.time()} -->"
+    (site / "templates" / "base.html").write_text(base.replace("</body>", marker + "</body>"), encoding="utf-8")
+
+
+# --- Pelican ----------------------------------------------------------------------------------
+
+
+def pelican_site(gloss_site: Path, destination: Path) -> Path:
+    """The same articles as Pelican Markdown (metadata header lines instead of TOML)."""
+    import tomllib
+    content = destination / "content"
+    content.mkdir(parents=True)
+    for path in sorted((gloss_site / "content").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("+++", 2)
+        meta = tomllib.loads(front)
+        header = [f"Title: {meta['title']}", f"Date: {meta['date']}", f"Slug: {path.stem}"]
+        if meta.get("author"):
+            header.append(f"Author: {meta['author'] if isinstance(meta['author'], str) else ', '.join(meta['author'])}")
+        (content / path.name).write_text("\n".join(header) + "\n\n" + body.lstrip(), encoding="utf-8")
+    (destination / "pelicanconf.py").write_text(
+        'SITENAME = "PolNeAR"\nSITEURL = ""\nPATH = "content"\nTIMEZONE = "UTC"\nDEFAULT_LANG = "en"\n'
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\n"
+        "DEFAULT_PAGINATION = 10\nLOAD_CONTENT_CACHE = False\n", encoding="utf-8")
+    return destination
+
+
+def pelican_build(gloss_site: Path, work: Path) -> Run | str:
+    venv = work / "pelican-venv"
+    try:
+        subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True, capture_output=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "pelican[markdown]"],
+                       check=True, capture_output=True, timeout=600)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        return f"Pelican could not be installed ({exc.__class__.__name__}); skipped"
+    site = pelican_site(gloss_site, work / "pelican-site")
+    return measure([str(venv / "bin" / "pelican", ), "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
+                   cwd=site)
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    parser.add_argument("--scale", type=int, default=1, help="also build K copies of the corpus (e.g. 10)")
+    parser.add_argument("--processes", type=int, default=0, help="NLP processes (0: one per core)")
+    parser.add_argument("--no-pelican", action="store_true", help="skip the Pelican yardstick")
+    parser.add_argument("--out", type=Path, default=None, help="also write the table to this file")
+    args = parser.parse_args()
+    from builder.nlp import process_count
+    processes = process_count(args.processes)
+
+    rows: list[tuple[str, str, str, str]] = []  # (measurement, value, compared with, target)
+    with tempfile.TemporaryDirectory(prefix="gloss-bench-") as tmp:
+        work = Path(tmp)
+        site = copy_corpus(work / "site", args.limit, 1)
+        if args.processes:
+            (site / "site.toml").write_text((site / "site.toml").read_text() + f"\n[nlp]\nprocesses = {processes}\n")
+        count = len(list((site / "content").glob("*.md")))
+        print(f"{count} articles, {processes} processes", file=sys.stderr)
+
+        bare, bare_nlp_seconds = bare_spacy(site, processes)
+        print(f"bare spaCy: {bare.seconds:.1f} s (nlp {bare_nlp_seconds:.1f} s), {mib(bare.peak_bytes)}", file=sys.stderr)
+        cold = gloss_build(site)
+        print(f"cold build: {cold.seconds:.1f} s, {mib(cold.peak_bytes)}", file=sys.stderr)
+        nothing = gloss_build(site)
+        edit_template(site)
+        warm = gloss_build(site)
+        edit_one_article(site)
+        one = gloss_build(site)
+        one_site = copy_corpus(work / "one", 1, 1)
+        edit_one_article(one_site)
+        _, one_nlp = bare_spacy(one_site, 1)
+
+        rows += [
+            (f"cold build, {count} articles", f"{cold.seconds:.1f} s",
+             f"bare `nlp.pipe`: {bare.seconds:.1f} s in all, {bare_nlp_seconds:.1f} s of it loading + parsing "
+             f"(ratio {cold.seconds / bare.seconds:.2f})", "≤ 1.15×"),
+            ("rebuild, nothing changed", f"{nothing.seconds:.2f} s", "", "≤ 1 s"),
+            ("full re-render, warm NLP cache (template edit)", f"{warm.seconds:.1f} s", "Pelican's cold build (below)",
+             "≤ Pelican"),
+            ("rebuild after editing one article", f"{one.seconds:.1f} s",
+             f"that article's NLP alone (load + parse): {one_nlp:.1f} s", "≤ 1 s + its NLP"),
+            (f"peak memory, cold build, {count} articles", mib(cold.peak_bytes),
+             f"bare `nlp.pipe`: {mib(bare.peak_bytes)} (ratio {cold.peak_bytes / bare.peak_bytes:.2f})", "≤ 1.25×"),
+        ]
+        if args.scale > 1:
+            shutil.rmtree(work / "one")
+            big = copy_corpus(work / "big", args.limit, args.scale)
+            big_bare, _ = bare_spacy(big, processes)
+            big_cold = gloss_build(big)
+            rows += [
+                (f"cold build, {args.scale}× ({count * args.scale} articles)", f"{big_cold.seconds:.1f} s",
+                 f"bare `nlp.pipe`: {big_bare.seconds:.1f} s (ratio {big_cold.seconds / big_bare.seconds:.2f})",
+                 "≤ 1.15×"),
+                (f"peak memory, {args.scale}×", mib(big_cold.peak_bytes),
+                 f"{count} articles: {mib(cold.peak_bytes)} (ratio {big_cold.peak_bytes / cold.peak_bytes:.2f}); "
+                 f"bare `nlp.pipe`: {mib(big_bare.peak_bytes)}", "≤ 2× the 840-article peak"),
+            ]
+        if not args.no_pelican:
+            pelican = pelican_build(site, work)
+            if isinstance(pelican, str):
+                rows.append(("Pelican, same articles, no NLP", pelican, "", ""))
+            else:
+                rows.append((f"Pelican, same {count} articles, no NLP (cold)", f"{pelican.seconds:.1f} s",
+                             f"Gloss warm re-render: {warm.seconds:.1f} s", "yardstick"))
+
+    cpu = os.cpu_count()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    table = [f"Machine: {cpu} cores, {memory:.0f} GiB, Python {platform.python_version()}; "
+             f"{processes} NLP processes; load average at the end {os.getloadavg()[0]:.1f}.", "",
+             "| measurement | Gloss | compared with | target |", "|---|---|---|---|"]
+    table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    text = "\n".join(table)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,381 @@
+"""The reader's experience in a real browser: Debian's Chromium through Playwright, the sample
+site served over real HTTP on 127.0.0.1.
+
+Entity cards open on hover (after a delay), keyboard focus and tap, close on Escape, on moving
+away and on a tap elsewhere, stay on screen at 360 px and never cover their word; quote anchors
+scroll to and mark their quote; without JavaScript, hover and focus still open cards; axe-core
+finds no serious or critical problem in light or dark. The page-weight check needs no browser.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import threading
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
+                                    reason="/usr/bin/chromium is missing (scripts/ensure-chromium installs it)")
+
+ARTICLE = "articles/rutte-first-visit-kyiv/"
+PERSON = "people/mark-rutte/"
+TOPIC = "topics/nato/"
+HOVER_DELAY_MS = 350  # gloss.js
+MAX_ASSET_BYTES = 50 * 1024
+CLOCK_START = dt.datetime(2024, 10, 3, 12, 0)
+
+
+# --- serving the built site --------------------------------------------------------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        # serve the output folder under the site's base path, as GitHub Pages would
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_site__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+def _serve(folder: Path, prefix: str):
+    handler = type("Handler", (_QuietHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_build):
+    server, url = _serve(sample_build.out_dir, "/")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def subpath_url(subpath_build):
+    server, url = _serve(subpath_build.out_dir, subpath_build.config.base_path)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # module scope: Playwright's sync API allows one running instance at a time, and other
+    # test modules start their own
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(url, **context options) -> a page in a fresh context, closed after the test."""
+    contexts = []
+
+    def open_(url: str, clock: bool = False, **options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        if clock:
+            page.clock.install(time=CLOCK_START)
+        page.goto(url)
+        if clock:  # from here on, page timers fire only in clock.run_for(): no timing races
+            page.clock.pause_at(CLOCK_START + dt.timedelta(hours=1))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def card_of(page, link):
+    return page.locator("#" + link.get_attribute("aria-describedby"))
+
+
+def first_mention(page):
+    link = page.locator(".article-body .mention-link").first
+    return link, card_of(page, link)
+
+
+def focus_first_mention_with_tab(page, limit: int = 40):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('mention-link')"):
+            return page.locator(".mention-link:focus")
+    raise AssertionError("Tab never reached a mention link")
+
+
+def rects_overlap(a: dict, b: dict) -> bool:
+    return (a["left"] < b["right"] and b["left"] < a["right"]
+            and a["top"] < b["bottom"] and b["top"] < a["bottom"])
+
+
+# --- cards -------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_hover_opens_a_card_after_the_delay_and_moving_away_closes_it(open_page, site_url):
+    page = open_page(site_url + ARTICLE, clock=True)
+    link, card = first_mention(page)
+    link.hover()
+    page.clock.run_for(HOVER_DELAY_MS - 150)
+    assert card.is_hidden(), "the card opened before the hover delay"
+    page.clock.run_for(300)
+    assert card.is_visible()
+    assert card.locator(".card-name").inner_text() != ""
+    page.mouse.move(5, 5)  # the header, far from any mention
+    page.clock.run_for(400)
+    assert card.is_hidden()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_pointer_can_travel_from_the_word_into_its_card(open_page, site_url):
+    page = open_page(site_url + ARTICLE, clock=True)
+    link, card = first_mention(page)
+    link.hover()
+    page.clock.run_for(HOVER_DELAY_MS + 50)
+    box = card.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.clock.run_for(400)
+    assert card.is_visible()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_keyboard_focus_opens_a_card_and_escape_closes_it(open_page, site_url):
+    page = open_page(site_url + ARTICLE)
+    link = focus_first_mention_with_tab(page)
+    card = card_of(page, link)
+    assert card.is_visible()
+    page.keyboard.press("Escape")
+    assert card.is_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('mention-link')")
+    page.keyboard.press("Tab")
+    assert card.is_hidden()
+    next_link = page.locator(":focus")
+    if "mention-link" in (next_link.get_attribute("class") or ""):
+        assert card_of(page, next_link).is_visible()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_first_tap_opens_the_card_a_tap_elsewhere_closes_it_a_second_tap_follows(open_page, site_url):
+    page = open_page(site_url + ARTICLE, has_touch=True, is_mobile=True,
+                     viewport={"width": 390, "height": 844})
+    link, card = first_mention(page)
+    target = link.get_attribute("href")
+    link.tap()
+    assert card.is_visible()
+    assert page.url == site_url + ARTICLE, "the first tap followed the link"
+    page.locator(".article-header h1").tap()
+    assert card.is_hidden()
+    link.tap()
+    assert card.is_visible()
+    with page.expect_navigation():
+        link.tap()
+    assert urlsplit(page.url).path == target
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("where", ["middle", "bottom"])
+def test_at_360px_a_card_at_the_right_edge_stays_on_screen_and_off_its_word(open_page, site_url, where):
+    page = open_page(site_url + ARTICLE, viewport={"width": 360, "height": 740})
+    # the mention reaching furthest right, on one line
+    index = page.evaluate("""() => {
+        const links = [...document.querySelectorAll('.article-body .mention-link')];
+        let best = -1, right = -1;
+        links.forEach((a, i) => { const r = a.getClientRects();
+            if (r.length === 1 && r[0].right > right) { right = r[0].right; best = i; } });
+        return best; }""")
+    link = page.locator(".article-body .mention-link").nth(index)
+    card = card_of(page, link)
+    offset = 0.4 if where == "middle" else 0.97  # where the word sits in the viewport
+    link.evaluate("(a, f) => window.scrollBy(0, a.getBoundingClientRect().bottom - innerHeight * f)", offset)
+    link.evaluate("a => a.focus({preventScroll: true})")
+    assert card.is_visible()
+    word = link.evaluate("a => { const r = a.getBoundingClientRect(); "
+                         "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }")
+    assert word["right"] > 360 - 90, "the chosen word is not near the right edge"
+    box = card.evaluate("c => { const r = c.getBoundingClientRect(); "
+                        "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }")
+    assert box["left"] >= 0 and box["right"] <= 360, box
+    assert box["top"] >= 0 and box["bottom"] <= 740, box
+    assert not rects_overlap(box, word), (box, word)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_opening_a_card_shifts_no_layout(open_page, site_url):
+    page = open_page(site_url + ARTICLE)
+    layout = "() => [...document.querySelectorAll('.article-body p')].map(p => p.getBoundingClientRect().height)"
+    before = page.evaluate(layout)
+    link = focus_first_mention_with_tab(page)
+    assert card_of(page, link).is_visible()
+    assert page.evaluate(layout) == before
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_card_describes_its_link_for_screen_readers(open_page, site_url):
+    page = open_page(site_url + ARTICLE)
+    link, card = first_mention(page)
+    name = link.inner_text()
+    card_text = card.text_content()
+    # "Mark Rutte, Person. In 5 articles": name, kind and context read as separate phrases
+    assert re.match(r"^[^,]+, [A-Z][a-z]+\. \S", card_text), card_text
+    client = page.context.new_cdp_session(page)
+    client.send("Accessibility.enable")
+    tree = client.send("Accessibility.getFullAXTree")["nodes"]
+    card_id = link.get_attribute("aria-describedby")
+    links = [n for n in tree if n.get("role", {}).get("value") == "link"
+             and any(prop["name"] == "describedby" and prop["value"]["value"] == card_id
+                     for prop in n.get("properties", []))]
+    assert links, f"no link described by {card_id} in the accessibility tree"
+    assert links[0]["name"]["value"] == name
+    description = links[0].get("description", {}).get("value", "")
+    # Chromium puts a space around each block in the card; screen readers do not read spaces
+    assert " ".join(re.sub(r"\s+([,.])", r"\1", description).split()) == card_text
+
+
+# --- quotes ------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_quote_link_from_a_person_page_scrolls_to_the_quote_and_marks_it(open_page, site_url):
+    page = open_page(site_url + PERSON, viewport={"width": 1280, "height": 700})
+    quote_link = page.locator(".quote-list a").first
+    anchor = quote_link.get_attribute("href").split("#")[1]
+    quote_link.click()
+    page.wait_for_url(re.compile(f"#{anchor}$"))
+    quote = page.locator(f"#{anchor}")
+    assert quote.evaluate("q => q.matches(':target')")
+    box = quote.bounding_box()
+    assert 0 <= box["y"] < 700, "the quote is not scrolled into view"
+    style = "q => getComputedStyle(q).outlineStyle + ' ' + getComputedStyle(q).outlineWidth"
+    others = page.locator(f".quote:not([data-quote='{anchor}'])")
+    assert quote.evaluate(style).startswith("solid")
+    assert others.count() > 0
+    assert not others.first.evaluate(style).startswith("solid")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_speaker_label_links_to_the_speaker(open_page, site_url):
+    page = open_page(site_url + ARTICLE)
+    label = page.locator("a.quote-speaker").first
+    assert label.inner_text().endswith("Mark Rutte")
+    with page.expect_navigation():
+        label.click()
+    assert urlsplit(page.url).path == "/" + PERSON
+
+
+# --- without JavaScript ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_without_javascript_hover_and_focus_open_cards_and_links_work(open_page, site_url):
+    page = open_page(site_url + ARTICLE, java_script_enabled=False)
+    assert not page.evaluate("document.documentElement.classList.contains('gloss-js')")
+    link, card = first_mention(page)
+    assert card.is_hidden()
+    link.hover()
+    card.wait_for(state="visible", timeout=3000)
+    page.mouse.move(5, 5)
+    card.wait_for(state="hidden", timeout=3000)
+    focused = focus_first_mention_with_tab(page)
+    assert card_of(page, focused).is_visible()
+    target = focused.get_attribute("href")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == target
+
+
+# --- the theme as a whole ----------------------------------------------------------------
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_under_a_sub_path_the_theme_loads_and_nothing_comes_from_other_hosts(open_page, subpath_url):
+    requests: list[str] = []
+    page = open_page(subpath_url + ARTICLE)
+    page.on("request", lambda request: requests.append(request.url))
+    page.reload()
+    assert page.evaluate("document.documentElement.classList.contains('gloss-js')"), "gloss.js did not run"
+    assert page.locator(".card").first.evaluate("c => getComputedStyle(c).position") == "absolute"
+    assert any(url.endswith("/assets/gloss.css") for url in requests)
+    outside = [url for url in requests if not url.startswith(subpath_url)]
+    assert outside == []
+
+
+AXE_PAGES = ["", ARTICLE, PERSON, TOPIC, "people/", "topics/"]
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_finds_no_serious_or_critical_violation(open_page, site_url, path, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+    page = open_page(site_url + path, color_scheme=scheme)
+    if path == ARTICLE:
+        focus_first_mention_with_tab(page)  # scan an open card too
+    results = Axe().run(page)
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+# --- page weight (no browser needed) -----------------------------------------------------
+
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split() and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def test_css_and_js_per_page_weigh_at_most_50_kb(sample_build):
+    out, base_path = sample_build.out_dir, sample_build.config.base_path
+    pages = sorted(out.rglob("*.html"))
+    assert pages
+    heaviest = (0, None)
+    for html in pages:
+        parser = _Assets()
+        parser.feed(html.read_text(encoding="utf-8"))
+        kinds = {Path(url).suffix for url in parser.urls}
+        assert {".css", ".js"} <= kinds, f"{html}: theme assets not linked"
+        total = 0
+        for url in parser.urls:
+            path = urlsplit(url).path
+            assert path.startswith(base_path), f"{html}: {url} is not on this site"
+            total += (out / path[len(base_path):]).stat().st_size
+        heaviest = max(heaviest, (total, html))
+    assert heaviest[0] <= MAX_ASSET_BYTES, f"{heaviest[1]}: {heaviest[0]} bytes of CSS and JS"

@@ -1,0 +1,200 @@
+"""Writing the site: a failed or killed build leaves the previous output exactly as it was, and
+no path ever lands outside the output folder."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from builder.annotate import visible_text
+from builder.build import BuildOptions, build
+from builder.errors import UserError
+from builder.output import OutputFolder
+from conftest import REPO, write_site
+
+ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and folder under `folder`."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+# --- OutputFolder.path_for ------------------------------------------------------------------
+
+@pytest.mark.parametrize("relative", [
+    "../x", "../../etc/passwd", "a/../../x", "a/..", "/etc/passwd", "/x", "a\\..\\..\\x", "..\\x",
+    "", ".", "./", "..",
+])
+def test_paths_that_would_escape_are_refused(tmp_path, relative):
+    out = OutputFolder(tmp_path / "out")
+    with pytest.raises(ValueError, match="escapes the site folder"):
+        out.path_for(relative)
+    with pytest.raises(ValueError):
+        out.write(relative, "x")
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_a_symlink_inside_cannot_lead_outside(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "link").symlink_to(tmp_path)
+    with pytest.raises(ValueError):
+        OutputFolder(tmp_path / "out").path_for("link/x.html")
+
+
+@pytest.mark.parametrize("relative", ["index.html", "people/mark-rutte/index.html", "a/b/c.json",
+                                      "..hidden-looking/x", "x..y/z", "a//b", "./a"])
+def test_ordinary_paths_land_inside(tmp_path, relative):
+    out = OutputFolder(tmp_path / "out")
+    out.write(relative, "x")
+    assert (tmp_path / "out" / relative).read_text() == "x"
+    assert out.path_for(relative).resolve().is_relative_to((tmp_path / "out").resolve())
+
+
+# --- whole builds ---------------------------------------------------------------------------
+
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts: list[str] = []
+        self.bad: list[tuple] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._in_script = dict(attrs).get("type") != "application/ld+json" and not dict(attrs).get("src")
+        if tag in ("b", "img", "iframe") or any(name.startswith("on") for name, _ in attrs):
+            self.bad.append((tag, attrs))
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+
+def test_hostile_names_and_markup_stay_inside_and_escaped(tmp_path, monkeypatch):
+    """Front matter with markup, tags that look like paths, and raw HTML in the body: every
+    file lands in the output folder and no page gets a tag that the writer typed."""
+    root = write_site(tmp_path / "site", {
+        "site.toml": 'title = "<b>News</b> & \\"more\\""\ndescription = "<script>alert(0)</script>"\n',
+        "content/..md": ARTICLE,
+        "content/hostile.md": """\
+            +++
+            title = "<script>alert(1)</script> \\"quoted\\" & more"
+            date = 2024-10-04
+            summary = "\\"><img src=x onerror=alert(2)>"
+            author = ["<b>Eve</b>"]
+            tags = ["../../etc", "..", "/etc/passwd", "a\\\\b", "<script>alert(3)</script>", "C:\\\\x"]
+            source = "<iframe src=x>"
+            url = "https://example.org/?a=\\"><script>alert(4)</script>"
+            +++
+
+            Mark Rutte said <script>alert(5)</script> and <b onclick="alert(6)">this</b>.
+            """,
+    })
+    before = set(snapshot(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    result = build(BuildOptions(root=Path("site")))
+    new_files = set(snapshot(tmp_path)) - before
+    assert new_files and all(p.startswith(("site/public/", "site/.gloss-cache/")) or p in (
+        "site/public", "site/.gloss-cache") for p in new_files)
+    assert {p.entity.name for p in result.index.entities.values()} >= {"../../etc", "/etc/passwd"}
+
+    pages = list((root / "public").rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        markup = _Markup()
+        markup.feed(html)
+        assert markup.bad == [], page
+        assert not any("alert" in script for script in markup.scripts), page
+        assert 'href="javascript:' not in html
+    article = (root / "public/articles/hostile/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
+    body = BeautifulSoup(article, "html.parser").select_one(".article-body")
+    assert 'said <script>alert(5)</script> and <b onclick="alert(6)">this</b>.' in visible_text(body)
+
+
+def _good_site(tmp_path: Path, static_files: int = 0) -> Path:
+    root = write_site(tmp_path / "site", {"site.toml": 'title = "T"\n', "content/visit.md": ARTICLE})
+    for number in range(static_files):
+        path = root / "static" / f"d{number % 50}" / f"f{number}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"static file {number}\n" * 3)
+    build(BuildOptions(root=root))
+    return root
+
+
+def test_a_build_failing_on_an_article_leaves_the_output_as_it_was(tmp_path):
+    root = _good_site(tmp_path)
+    before = snapshot(root / "public")
+    (root / "content/visit.md").write_text('+++\ntitle = "Changed"\ndate = 2024-10-03\n+++\n\nNew text.\n')
+    (root / "content/broken.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(UserError):
+        build(BuildOptions(root=root))
+    assert snapshot(root / "public") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
+
+
+@pytest.mark.parametrize("template", [
+    "{% extends 'base.html' %}{% block content %}{{ article.no_such_field.x }}{% endblock %}",
+    "{% extends 'base.html' %}{% block content %}{% if %}{% endblock %}",
+])
+def test_a_build_failing_in_a_template_leaves_the_output_as_it_was(tmp_path, template):
+    root = _good_site(tmp_path)
+    before = snapshot(root / "public")
+    (root / "content/visit.md").write_text('+++\ntitle = "Changed"\ndate = 2024-10-03\n+++\n\nNew text.\n')
+    (root / "templates").mkdir()
+    (root / "templates/article.html").write_text(template)
+    with pytest.raises(UserError):
+        build(BuildOptions(root=root))
+    assert snapshot(root / "public") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_a_build_killed_while_writing_leaves_the_output_and_the_next_build_cleans_up(tmp_path):
+    root = _good_site(tmp_path, static_files=4000)  # enough files that writing takes a while
+    before = snapshot(root / "public")
+    (root / "static" / "new.txt").write_text("a change, so the next build is not skipped\n")
+    process = subprocess.Popen([sys.executable, "-m", "builder", "-q", "build", "."], cwd=root,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    staging: list[Path] = []
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        staging = [p for p in root.glob(".public.staging-*") if any(p.rglob("*.txt"))]
+        if staging:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    process.wait(timeout=60)
+    assert staging, "the build finished before it could be killed while writing"
+    assert process.returncode == -signal.SIGKILL
+    assert snapshot(root / "public") == before
+    assert staging[0].exists()  # the leftover the next build must remove
+
+    build(BuildOptions(root=root))
+    assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
+    assert (root / "public" / "new.txt").is_file()
+
+
+def test_a_build_killed_between_its_renames_gets_the_previous_site_back(tmp_path):
+    from builder.output import remove_stale_staging
+    out = tmp_path / "public"
+    retired = tmp_path / ".public.old-123"
+    retired.mkdir()
+    (retired / "index.html").write_text("previous")
+    (tmp_path / ".public.staging-abc").mkdir()
+    remove_stale_staging(out)
+    assert (out / "index.html").read_text() == "previous"
+    assert not retired.exists() and not (tmp_path / ".public.staging-abc").exists()
