@@ -42,7 +42,8 @@ EXPECTED = {
 #: An article larger than this is refused with a message: a news article is a few dozen kB,
 #: and spaCy's memory grows with the text (about 1 GB for a few MB).
 MAX_ARTICLE_BYTES = 2_000_000
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: A slug is used as it is in URLs and folder names: lowercase letters, digits, - and _.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _FENCES = {"+++": "toml", "---": "yaml"}
 
 
@@ -188,7 +189,7 @@ def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[
         if "slug" in meta:
             problems.append(Diagnostic(display, _key_line(raw, "slug", first_line),
                                        f"invalid slug {slug!r}",
-                                       hint=f"use lowercase letters, digits and dashes, e.g. {fixed!r}"))
+                                       hint=f"use lowercase letters, digits, dashes and underscores, e.g. {fixed!r}"))
         slug = fixed or "article"
     for key in ("url", "image"):
         value = meta.get(key)

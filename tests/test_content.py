@@ -145,7 +145,19 @@ def test_unknown_key_is_a_warning_and_the_article_is_kept(tmp_path):
 def test_invalid_slug_is_refused_with_a_suggestion(tmp_path):
     _, problems = check(tmp_path, '+++\ntitle = "T"\ndate = 2024-10-03\nslug = "../../etc"\n+++\nbody\n')
     assert problems == ["content/a.md:4: invalid slug '../../etc' "
-                        "(use lowercase letters, digits and dashes, e.g. 'etc')"]
+                        "(use lowercase letters, digits, dashes and underscores, e.g. 'etc')"]
+
+
+def test_the_slug_is_the_file_name_when_it_is_url_safe(tmp_path):
+    path = tmp_path / "content" / "ap_2015-11-16_o-malley.md"
+    path.parent.mkdir(parents=True)
+    path.write_text('+++\ntitle = "T"\ndate = 2024-10-03\n+++\nbody\n')
+    article, _ = read_article(path, path)
+    assert article.slug == "ap_2015-11-16_o-malley"
+    path = path.with_name("Über Uns.md")
+    path.write_text('+++\ntitle = "T"\ndate = 2024-10-03\n+++\nbody\n')
+    article, problems = read_article(path, path)
+    assert article.slug == "uber-uns" and problems == []
 
 
 def test_a_file_name_that_is_no_slug_becomes_one(tmp_path):
