@@ -54,12 +54,16 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
 
-    check = commands.add_parser("check", help="check every internal link and anchor of the built site",
+    check = commands.add_parser("check", help="check links and anchors, and list what editors should review",
                                 description="Check the built site (SITE/public or --out): every internal "
-                                            "link and #anchor of every page, feed and sitemap. "
-                                            "Exits 1 when something is broken.")
+                                            "link and #anchor of every page, feed and sitemap. Exits 1 "
+                                            "when something is broken. Then list, with file and line, "
+                                            "what an editor should look at: people known by one word "
+                                            "only, quotes with no speaker, entities read as different "
+                                            "kinds, likely duplicates (these do not fail the check).")
     _add_build_options(check)
     check.add_argument("--build", action="store_true", help="build the site first")
+    check.add_argument("--links-only", action="store_true", help="skip the editorial review")
 
     deploy = commands.add_parser("deploy", help="build, then publish the site on a gh-pages branch",
                                  description="Build the site (unless --no-build) and commit it as the "
@@ -127,6 +131,17 @@ def run_check(args: argparse.Namespace) -> int:
     errors = sum(1 for f in findings if f.is_error)
     log.info("checked %d pages and %d feeds, sitemaps and robots.txt: %s", len(site.pages), len(site.documents),
              f"{errors} broken" if errors else "no broken links")
+    if not args.links_only and (args.site / "content").is_dir():
+        from .build import BuildOptions, gather_site
+        from .review import review_site
+        gathered = gather_site(BuildOptions(root=args.site, base_url=args.base_url, drafts=args.drafts,
+                                            use_cache=not args.no_cache))
+        review = review_site(gathered)
+        if review:
+            print(f"for the editors ({len(review)}):", file=sys.stderr)
+        for finding in review:
+            print(finding, file=sys.stderr)
+        log.info("editorial review: %s", f"{len(review)} things to look at" if review else "nothing to look at")
     return 1 if errors else 0
 
 

@@ -22,7 +22,7 @@ from lxml import etree
 
 from .config import SiteConfig
 from .errors import Diagnostic, UserError, display_path
-from .feeds import ATOM_NS, ROBOTS, SITEMAP, SITEMAP_NS
+from .feeds import ATOM_NS, ROBOTS, SITEMAP, SITEMAP_NS, absolute_url_warning
 
 #: Attributes that hold a URL the browser will fetch or follow, by element.
 URL_ATTRIBUTES = {
@@ -280,4 +280,7 @@ def run_checks(context: CheckContext, checks: Iterable[Check] = CHECKS) -> list[
 
 def check_site(config: SiteConfig, out: Path) -> tuple[BuiltSite, list[Diagnostic]]:
     site = load_built_site(out, config)
-    return site, run_checks(CheckContext(config, site))
+    findings = run_checks(CheckContext(config, site))
+    # not broken, but not ready for the open web either: say so before publishing
+    warning = absolute_url_warning(config)
+    return site, ([warning] if warning else []) + findings

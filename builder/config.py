@@ -91,7 +91,8 @@ SITE_OPTIONS = (
     Option("description", (str,), "", "One sentence about the site, for the home page, feeds and search engines."),
     Option("author", (str,), "", "Default author for articles that name none."),
     Option("per_page", (int,), 10, "Articles per page on the home page.", check=_check_positive),
-    Option("cname", (str,), "", "A custom domain for GitHub Pages; writes a `CNAME` file.", check=_check_cname),
+    Option("cname", (str,), "", "A custom domain for GitHub Pages; writes a `CNAME` file, and gives "
+           "absolute URLs (`https://CNAME/`) when base_url is only a path.", check=_check_cname),
 )
 NLP_OPTIONS = (
     Option("model", (str,), DEFAULT_MODEL, "The spaCy model. `en_core_web_sm` accepts either the "
@@ -130,9 +131,12 @@ class SiteConfig:
 
     @property
     def absolute_base(self) -> str:
-        """The base URL with scheme and host, or "" when site.toml gives only a path."""
+        """The base URL with scheme and host; from `cname` when base_url is only a path (a
+        custom domain is served over https at its root); "" when neither gives a host."""
         parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}{self.base_path}" if parts.netloc else ""
+        if parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}{self.base_path}"
+        return f"https://{self.cname}{self.base_path}" if self.cname else ""
 
     @property
     def content_dir(self) -> Path:

@@ -374,7 +374,7 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
         if entry is not None:
             aliases = tuple(sorted({*aliases, *entry.aliases} - {name}, key=fold))
             entity_list.append(Entity(slug, name, entry.kind or kind, aliases, entry.description,
-                                      entry.image, entry.links))
+                                      entry.image, entry.links, edited=True))
         else:
             entity_list.append(Entity(slug, name, kind, aliases))
     entities = {e.id: e for e in sorted(entity_list, key=lambda e: e.id) if e.kind in wanted}
@@ -493,25 +493,33 @@ class AliasMatcher:
                 self._by_first[words[0]].append((words, entity.id, reach))
         for options in self._by_first.values():
             options.sort(key=lambda o: -len(o[0]))
+        # most words of an article start with a letter no name starts with: skip them cheaply
+        self._initials = frozenset(first[:1] for first in self._by_first)
 
     def missed(self, text: str, known: Sequence[Mention]) -> list[Mention]:
         present = {m.entity_id for m in known}
-        found = self._scan(text, known, present)
+        initials = self._initials
+        tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        candidates = [i for i, token in enumerate(tokens) if token[0][:1] in initials]
+        found = self._scan(text, tokens, candidates, known, present)
         # a full name found here makes its surname fair game in a second pass
         people = {m.entity_id for m in found if m.entity_id in self._people} - present
         if people:
-            found += self._scan(text, [*known, *found], present | people)
+            found += self._scan(text, tokens, candidates, [*known, *found], present | people)
         return found
 
-    def _scan(self, text: str, known: Sequence[Mention], present: set[str]) -> list[Mention]:
+    def _scan(self, text: str, tokens: list[tuple[str, int, int]], candidates: list[int],
+              known: Sequence[Mention], present: set[str]) -> list[Mention]:
         occupied = _Occupied(m.span for m in _without_overlaps(list(known)))
-        tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
         found: list[Mention] = []
-        i = 0
-        while i < len(tokens):
+        next_free = 0  # a match consumes its words
+        for i in candidates:
+            if i < next_free:
+                continue
             word = tokens[i][0]
-            options = self._by_first.get(word) or self._by_first.get(_POSSESSIVE.sub("", word))
-            matched = False
+            options = self._by_first.get(word)
+            if options is None and word[-1:] in ("s", "'", "’"):
+                options = self._by_first.get(_POSSESSIVE.sub("", word))
             for words, entity_id, reach in options or ():
                 if entity_id not in present and (
                         reach == "present" or (reach == "mid-sentence" and _starts_sentence(text, tokens[i][1]))):
@@ -529,11 +537,8 @@ class AliasMatcher:
                 span = CharSpan(start, end)
                 if not occupied.overlaps(span):
                     found.append(Mention(entity_id, span, text[start:end]))
-                i += len(words)
-                matched = True
+                next_free = i + len(words)
                 break
-            if not matched:
-                i += 1
         return found
 
 

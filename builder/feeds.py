@@ -190,7 +190,8 @@ def write_web_files(out: OutputFolder, config: SiteConfig, index: SiteIndex, url
     from .render import Urls  # render imports this module
     warning = absolute_url_warning(config)
     if warning:
-        log.warning("%s", warning)
+        # fine for a local preview, so not a warning on every build: `check` reports it
+        log.debug("%s", warning)
     shipped = set(out.written)
     feeds = [site_feed(config, index)]
     feeds += [entity_feed(config, page, Urls.entity(page.entity)) for page in index.entities.values()]

@@ -68,8 +68,12 @@ def _az(page: EntityPage) -> tuple:
     return (page.entity.name.casefold(), page.entity.id)
 
 
-def sentence_around(text: str, sentences: tuple[SentenceFound, ...], position: int) -> str:
-    starts = [s.span.start for s in sentences]
+def sentence_around(text: str, sentences: tuple[SentenceFound, ...], position: int,
+                    starts: list[int] | None = None) -> str:
+    """The sentence the character at `position` is in (`starts`: the sentences' start offsets,
+    when the caller looks up many positions in one article)."""
+    if starts is None:
+        starts = [s.span.start for s in sentences]
     index = bisect_right(starts, position) - 1
     if 0 <= index < len(sentences) and sentences[index].span.end >= position:
         span = sentences[index].span
@@ -97,10 +101,11 @@ def build_index(articles: list[Article], registry: Registry) -> SiteIndex:
             if quote.speaker_id:
                 said[quote.speaker_id].append(quote)
                 counts.setdefault(quote.speaker_id, 0)
+        starts = [s.span.start for s in article.sentences]
         for entity_id, count in counts.items():
             if entity_id not in registry.entities:
                 continue
-            sentence = (sentence_around(article.text, article.sentences, first[entity_id])
+            sentence = (sentence_around(article.text, article.sentences, first[entity_id], starts)
                         if entity_id in first else "")
             appearances[entity_id].append(Appearance(article, count, sentence, tuple(said[entity_id])))
             totals[entity_id] += count

@@ -73,12 +73,20 @@ def render_markdown(body: str) -> str:
     return markdown_renderer().render(body)
 
 
+#: Every level of nesting costs at least one character at the start of the line that reaches it
+#: ("> > >", "- - -", indentation), so only a body with a long run of such characters at the
+#: start of some line can come near MAX_NESTING (well below it, to be safe).
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{%d,}" % (MAX_NESTING // 3), re.MULTILINE)
+
+
 def nesting_limit_line(body: str) -> int | None:
     """The 0-based line of the body where blocks nest MAX_NESTING deep, or None.
 
     Past that depth markdown-it stops parsing and leaves the inner text out (rather than
     recursing without bound); the limit shows in the tokens as a container that was opened at
     the deepest level and closed with nothing in it."""
+    if not _DEEP_PREFIX.search(body):
+        return None  # no line starts deep enough in containers: skip a second full parse
     tokens = markdown_renderer().parse(body)
     for token, following in zip(tokens, tokens[1:]):
         if token.nesting == 1 and token.level >= MAX_NESTING - 1 and following.nesting == -1:

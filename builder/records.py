@@ -98,6 +98,7 @@ class Entity:
     description: str = ""  # from the editors (data/entities.toml)
     image: str = ""
     links: tuple[tuple[str, str], ...] = ()  # (label, URL), e.g. ("Wikipedia", "https://...")
+    edited: bool = False  # the editors described it in data/entities.toml
 
     @property
     def is_person(self) -> bool:

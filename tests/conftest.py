@@ -37,6 +37,7 @@ def copy_sample_site(destination: Path) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "site.toml", destination / "site.toml")
     shutil.copytree(REPO / "content", destination / "content")
+    shutil.copytree(REPO / "data", destination / "data")
     return destination
 
 

@@ -214,12 +214,12 @@ def test_hostile_names_cannot_break_out_of_json_ld_and_pages_files_are_written(m
             Mark Rutte visited Kyiv on Monday.
         """,
     })
-    with caplog.at_level("WARNING", logger="gloss"):
-        result = build(BuildOptions(root=root))
+    result = build(BuildOptions(root=root))
     out = result.out_dir
     assert (out / ".nojekyll").read_bytes() == b""
     assert (out / "CNAME").read_text().strip() == "news.example.org"
-    assert any("base_url is only a path" in r.getMessage() for r in caplog.records)
+    # the custom domain gives the absolute URLs that base_url = "/" cannot
+    assert "<id>https://news.example.org/articles/a/</id>" in (out / "feed.xml").read_text()
     html = (out / "articles" / "a" / "index.html").read_text()
     head = Head(html)
     (text,) = head.json_ld
@@ -227,15 +227,32 @@ def test_hostile_names_cannot_break_out_of_json_ld_and_pages_files_are_written(m
     data = json.loads(text)
     assert data["headline"] == "A </script><!-- title & more"
     assert data["author"] == [{"@type": "Person", "name": "Ann </script> Author"}]
-    assert data["image"] == ["/images/photo.jpg"]  # path-absolute: the base URL has no host
-    assert head.metas["og:image"] == "/images/photo.jpg"
+    assert data["image"] == ["https://news.example.org/images/photo.jpg"]  # the host from cname
+    assert head.metas["og:image"] == "https://news.example.org/images/photo.jpg"
     assert head.metas["twitter:card"] == "summary_large_image"
     assert html.count("<script") == html.count("</script>")
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert not feed.bozo
     assert feed.entries[0].title == "A </script><!-- title & more"
+    assert feed.entries[0].link == "https://news.example.org/articles/a/"
+    assert "Sitemap: https://news.example.org/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_a_path_only_base_url_gives_path_absolute_urls_and_check_says_so(make_site):
+    from builder.build import BuildOptions, build
+    root = make_site({
+        "site.toml": 'title = "Local"\n',
+        "content/a.md": '+++\ntitle = "A"\ndate = 2024-05-01\n+++\nMark Rutte visited Kyiv.\n',
+    })
+    out = build(BuildOptions(root=root)).out_dir
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert feed.entries[0].link == "/articles/a/"
     assert "Sitemap:" not in (out / "robots.txt").read_text()  # it must be absolute, and cannot be
+    from builder.check import check_site
+    from builder.config import load_config
+    _, findings = check_site(load_config(root)[0], out)
+    assert [str(f) for f in findings if "base_url is only a path" in str(f)], findings
+    assert not [f for f in findings if f.is_error]
 
 
 # --- reproducible output ------------------------------------------------------------------------

@@ -47,3 +47,19 @@ def test_review_is_empty_for_a_clean_article(make_site):
     })
     found = findings_by_category(root)
     assert "likely duplicate" not in found and "one-word person" not in found and "no speaker" not in found
+
+
+def test_check_prints_the_review_after_the_links_and_still_passes(make_site, capsys):
+    from builder.__main__ import main
+    root = make_site({
+        "site.toml": 'title = "Review"\nbase_url = "https://example.org/"\n',
+        "content/c.md": article("C", "Officials said Schoof would travel on Friday."),
+    })
+    assert main(["-q", "build", str(root)]) == 0
+    status = main(["check", str(root)])
+    err = capsys.readouterr().err
+    assert status == 0
+    assert "for the editors (1):" in err
+    assert "content/c.md:6: warning: 'Schoof' is a person known by one word only" in err
+    assert main(["check", str(root), "--links-only"]) == 0
+    assert "for the editors" not in capsys.readouterr().err
