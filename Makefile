@@ -11,10 +11,12 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): requirements/base.txt requirements/test.txt
+$(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt -r requirements/test.txt
+	# Gloss itself, editable, so `python -m builder` and `gloss` work from any folder
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $(STAMP)
 
 site: setup

@@ -466,10 +466,15 @@ class _Occupied:
 
 class AliasMatcher:
     """Finds known names the model missed: every multi-word name and acronym of the site
-    anywhere, and one-word names of entities that the article already mentions."""
+    anywhere, and one-word names of entities that the article already mentions.
+
+    The names are a trie of words, so each word of an article costs one dictionary look-up
+    and a name is matched in as many steps as it has words."""
+
+    _END = "\0"  # the trie key under which a node lists the names that end there
 
     def __init__(self, entities: Iterable[Entity]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+        self._root: dict = {}
         self._people: set[str] = set()
         for entity in entities:
             if entity.is_person:
@@ -477,8 +482,8 @@ class AliasMatcher:
             names = {entity.name, *entity.aliases}
             if entity.is_person:
                 names.add(person_words(entity.name)[-1])
-            for name in names:
-                words = tuple(w for w in _WORD.findall(name))
+            for name in sorted(names):
+                words = tuple(_WORD.findall(name))
                 if not words or (len(words) == 1 and len(words[0]) < 2):
                     continue
                 # A one-word name may be an everyday word at the start of a sentence ("Will",
@@ -490,23 +495,46 @@ class AliasMatcher:
                     reach = "present"
                 else:
                     reach = "mid-sentence"
-                self._by_first[words[0]].append((words, entity.id, reach))
-        for options in self._by_first.values():
-            options.sort(key=lambda o: -len(o[0]))
-        # most words of an article start with a letter no name starts with: skip them cheaply
-        self._initials = frozenset(first[:1] for first in self._by_first)
+                node = self._root
+                for word in words:
+                    node = node.setdefault(word, {})
+                node.setdefault(self._END, []).append((entity.id, reach))
 
     def missed(self, text: str, known: Sequence[Mention]) -> list[Mention]:
         present = {m.entity_id for m in known}
-        initials = self._initials
         tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-        candidates = [i for i, token in enumerate(tokens) if token[0][:1] in initials]
+        root = self._root
+        candidates = [i for i, token in enumerate(tokens)
+                      if token[0] in root or (token[0][-1] in "s'’" and _POSSESSIVE.sub("", token[0]) in root)]
         found = self._scan(text, tokens, candidates, known, present)
         # a full name found here makes its surname fair game in a second pass
         people = {m.entity_id for m in found if m.entity_id in self._people} - present
         if people:
             found += self._scan(text, tokens, candidates, [*known, *found], present | people)
         return found
+
+    def _names_at(self, text: str, tokens: list[tuple[str, int, int]], i: int) -> list[tuple[int, int, list]]:
+        """(index after the name's last word, where the name ends in the text, [(entity id,
+        reach)]) for every known name that starts at token i, longest first. The last word may
+        carry a possessive ("Rutte's"), which is not part of the name; the words must be one
+        space (or line break) apart, so "Mark, Rutte" is not "Mark Rutte"."""
+        matches = []
+        node = self._root
+        for j in range(i, len(tokens)):
+            word, word_start, word_end = tokens[j]
+            if j > i and text[tokens[j - 1][2]:word_start] not in (" ", "\n"):
+                break
+            if word[-1] in "s'’":
+                bare = _POSSESSIVE.sub("", word)
+                if bare != word and self._END in node.get(bare, ()):
+                    matches.append((j + 1, word_end - (len(word) - len(bare)), node[bare][self._END]))
+            node = node.get(word)
+            if node is None:
+                break
+            if self._END in node:
+                matches.append((j + 1, word_end, node[self._END]))
+        matches.reverse()
+        return matches
 
     def _scan(self, text: str, tokens: list[tuple[str, int, int]], candidates: list[int],
               known: Sequence[Mention], present: set[str]) -> list[Mention]:
@@ -516,29 +544,21 @@ class AliasMatcher:
         for i in candidates:
             if i < next_free:
                 continue
-            word = tokens[i][0]
-            options = self._by_first.get(word)
-            if options is None and word[-1:] in ("s", "'", "’"):
-                options = self._by_first.get(_POSSESSIVE.sub("", word))
-            for words, entity_id, reach in options or ():
-                if entity_id not in present and (
-                        reach == "present" or (reach == "mid-sentence" and _starts_sentence(text, tokens[i][1]))):
-                    continue
-                window = [t[0] for t in tokens[i:i + len(words)]]
-                if len(window) < len(words):
-                    continue
-                window[-1] = _POSSESSIVE.sub("", window[-1]) if window[-1] != words[-1] else window[-1]
-                if tuple(window) != words:
-                    continue
-                start = tokens[i][1]
-                end = tokens[i + len(words) - 1][1] + len(words[-1])
-                if text[start:end].replace("\n", " ").split() != list(words):
-                    continue  # the words are separated by something other than spaces
-                span = CharSpan(start, end)
-                if not occupied.overlaps(span):
-                    found.append(Mention(entity_id, span, text[start:end]))
-                next_free = i + len(words)
-                break
+            start = tokens[i][1]
+            accepted = False
+            for after, end, options in self._names_at(text, tokens, i):
+                for entity_id, reach in options:
+                    if entity_id not in present and (
+                            reach == "present" or (reach == "mid-sentence" and _starts_sentence(text, start))):
+                        continue
+                    span = CharSpan(start, end)
+                    if not occupied.overlaps(span):
+                        found.append(Mention(entity_id, span, text[start:end]))
+                    accepted = True
+                    break
+                if accepted:
+                    next_free = after
+                    break
         return found
 
 

@@ -109,16 +109,15 @@ def build_index(articles: list[Article], registry: Registry) -> SiteIndex:
                         if entity_id in first else "")
             appearances[entity_id].append(Appearance(article, count, sentence, tuple(said[entity_id])))
             totals[entity_id] += count
-        present = sorted(e for e in counts if e in registry.entities)
+        present = [e for e in counts if e in registry.entities]
         for entity_id in present:
-            for other in present:
-                if other != entity_id:
-                    together[entity_id][other] += 1
+            together[entity_id].update(present)  # counted in C; the entity itself is dropped below
     pages = {}
     for entity_id, entity in registry.entities.items():
         if entity_id not in appearances:
             continue
-        related = sorted(together[entity_id].items(), key=lambda item: (-item[1], item[0]))
+        related = sorted(((other, n) for other, n in together[entity_id].items() if other != entity_id),
+                         key=lambda item: (-item[1], item[0]))
         pages[entity_id] = EntityPage(
             entity, tuple(appearances[entity_id]), totals[entity_id],
             tuple((registry.entities[other], n) for other, n in related[:RELATED_LIMIT]))

@@ -20,7 +20,7 @@ import jinja2
 
 from . import annotate as annotation
 from .config import SiteConfig
-from .errors import Diagnostic, UserError
+from .errors import Diagnostic, UserError, display_path
 from .feeds import write_web_files
 from .index import Article, EntityPage, SiteIndex
 from .output import OutputFolder
@@ -140,14 +140,25 @@ class Renderer:
                 canonical=self.urls.absolute(page_path), index=self.index,
                 seo=self.seo.for_page(page_path, context), **context)
         except jinja2.TemplateSyntaxError as exc:
-            raise UserError(Diagnostic(Path(exc.filename or exc.name or template), exc.lineno,
-                                       f"template error: {exc.message}")) from None
+            path = display_path(Path(exc.filename)) if exc.filename else Path(exc.name or template)
+            raise UserError(Diagnostic(path, exc.lineno, f"template error: {exc.message}")) from None
         except jinja2.TemplateNotFound as exc:
-            raise UserError(Diagnostic(None, None, f"template '{exc.name}' not found in "
-                                                   f"{self.config.templates_dir} or the default theme"))
-        except jinja2.UndefinedError as exc:
-            raise UserError(Diagnostic(Path(template), _template_line(exc, template),
-                                       f"template error: {exc.message}")) from None
+            path, line = _template_frame(exc) or (None, None)
+            raise UserError(Diagnostic(path, line, f"template '{exc.name}' not found in "
+                                                   f"{display_path(self.config.templates_dir)} or the default theme")
+                            ) from None
+        except UserError:
+            raise
+        except Exception as exc:
+            # An error raised while a template runs (an undefined name, 1/0, a bad filter
+            # argument) is a mistake in that template: report its file and line. An error
+            # with no template frame is a bug in Gloss and keeps its traceback.
+            where = _template_frame(exc)
+            if where is None:
+                raise
+            message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else \
+                f"{type(exc).__name__}: {exc}"
+            raise UserError(Diagnostic(where[0], where[1], f"template error: {message}")) from None
 
     def page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
         """(output path, a function that renders it) for every page of the site, in order."""
@@ -295,12 +306,14 @@ def _a_to_z(pages: list[EntityPage]) -> list[tuple[str, list[EntityPage]]]:
     return sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))
 
 
-def _template_line(exc: Exception, template: str) -> int | None:
-    """The line in `template` where a render-time error happened, from the traceback."""
+def _template_frame(exc: Exception) -> tuple[Path, int] | None:
+    """The template file and line where `exc` was raised: the innermost traceback frame that
+    runs template code (Jinja2 gives those frames the template's file name and line)."""
+    found = None
     tb = exc.__traceback__
-    line = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(template):
-            line = tb.tb_lineno
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")) and Path(filename).is_file():
+            found = (display_path(Path(filename)), tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return found

@@ -148,3 +148,10 @@ def test_clean_name_and_fold():
     assert fold("U.S.") == fold("US")
     assert fold("Zelenskyy") == fold("ZELENSKYY")
     assert fold("The Hague") == fold("the Hague")
+
+
+def test_known_names_are_not_matched_across_punctuation_but_are_before_a_possessive():
+    a = article("a", "Mark Rutte spoke.", {"Mark Rutte": "PERSON"})
+    b = article("b", "Thanks, Mark, Rutte said. Later Mark Rutte’s aide spoke.", {})
+    registry = build_registry([a, b], ENTITY_KINDS)
+    assert [m.text for m in registry.articles["b"].mentions] == ["Rutte", "Mark Rutte"]
