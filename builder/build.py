@@ -25,7 +25,7 @@ from .entities import ArticleInput, Registry, build_registry
 from .errors import Diagnostic, UserError, errors_in
 from .index import Article, SiteIndex, build_index
 from .markdown import render_markdown
-from .nlp import analyse_texts, model_fingerprint, process_count, resolve_model
+from .nlp import Analyser, model_fingerprint, process_count, resolve_model
 from .output import remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
@@ -88,25 +88,36 @@ def prepare(source: ArticleSource) -> PreparedArticle:
     return PreparedArticle(source, html, prose.text, tuple(editorial_marks(prose)))
 
 
-def analyse(prepared: list[PreparedArticle], config: SiteConfig, cache: AnalysisCache,
-            progress: Callable[[int, int], None] | None) -> tuple[list[ArticleAnalysis], int]:
-    """An analysis per article, from the cache where it can, from spaCy for the rest."""
+def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache: AnalysisCache,
+                        progress: Callable[[int, int], None] | None
+                        ) -> tuple[list[PreparedArticle], list[ArticleAnalysis], int]:
+    """Every article prepared, with its analysis from the cache where it can be, from spaCy
+    for the rest. spaCy's workers start as soon as there is enough to analyse, so they load
+    the model and work while the remaining articles are still being prepared."""
     package = resolve_model(config.nlp.model)
     fingerprint = model_fingerprint(package)
-    keys = [cache_key(p.text, fingerprint) for p in prepared]
-    results: list[ArticleAnalysis | None] = [cache.get(k, len(p.text)) for k, p in zip(keys, prepared)]
-    todo = [i for i, r in enumerate(results) if r is None]
-    done = len(prepared) - len(todo)
+    analyser = Analyser(package, config.nlp.processes)
+    prepared: list[PreparedArticle] = []
+    keys: list[str] = []
+    results: list[ArticleAnalysis | None] = []
+    for index, source in enumerate(sources):
+        article = prepare(source)
+        prepared.append(article)
+        keys.append(cache_key(article.text, fingerprint))
+        results.append(cache.get(keys[-1], len(article.text)))
+        if results[-1] is None:
+            analyser.add(index, article.text)
+    done = sum(r is not None for r in results)
     if progress:
-        progress(done, len(prepared))
-    for i, analysis in zip(todo, analyse_texts([prepared[i].text for i in todo], package,
-                                               config.nlp.processes)):
-        results[i] = analysis
-        cache.put(keys[i], analysis)
-        done += 1
+        progress(done, len(sources))
+    analysed = 0
+    for index, analysis in analyser.results():
+        results[index] = analysis
+        cache.put(keys[index], analysis)
+        analysed += 1
         if progress:
-            progress(done, len(prepared))
-    return results, len(todo)  # type: ignore[return-value]
+            progress(done + analysed, len(sources))
+    return prepared, results, analysed  # type: ignore[return-value]
 
 
 def load_site(options: BuildOptions
@@ -163,8 +174,7 @@ def gather_site(options: BuildOptions) -> GatheredSite:
         log.warning("%s", warning)
     cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
     cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
-    prepared = [prepare(source) for source in sources]
-    analyses, analysed = analyse(prepared, config, cache, options.progress)
+    prepared, analyses, analysed = prepare_and_analyse(sources, config, cache, options.progress)
     registry = build_registry(
         [ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks, p.source.ignore_entities)
          for p, a in zip(prepared, analyses)],

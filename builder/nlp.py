@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import os
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
@@ -145,20 +146,65 @@ def process_count(requested: int) -> int:
     return requested if requested > 0 else max(os.cpu_count() or 1, 1)
 
 
+class Analyser:
+    """Analyses texts as they are handed in, so the caller can keep preparing articles while
+    spaCy works.
+
+    Texts queue up in this process. Once the queue holds enough text to pay for them
+    (PARALLEL_THRESHOLD_CHARS), worker processes start, load the model while the caller goes
+    on, and take the texts in batches; a rebuild that needs spaCy for an article or two never
+    starts them and analyses in this process instead.
+    """
+
+    def __init__(self, package: str, processes: int = 0):
+        self.package = package
+        self.workers = process_count(processes)
+        self._pending: list[tuple[int, str]] = []
+        self._pending_chars = 0
+        self._executor: ProcessPoolExecutor | None = None
+        self._futures: list[tuple[list[int], Future]] = []
+
+    def add(self, key: int, text: str) -> None:
+        self._pending.append((key, text))
+        self._pending_chars += len(text)
+        if self._executor is None and self.workers > 1 and self._pending_chars >= PARALLEL_THRESHOLD_CHARS:
+            # spawn, not fork: the parent may run threads (the preview server), and a forked
+            # copy of a threaded process can deadlock
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_worker_init, initargs=(self.package,))
+        if self._executor is not None:
+            while len(self._pending) >= BATCH_SIZE:
+                self._submit(self._pending[:BATCH_SIZE])
+                del self._pending[:BATCH_SIZE]
+
+    def _submit(self, batch: list[tuple[int, str]]) -> None:
+        assert self._executor is not None
+        future = self._executor.submit(_worker_analyse, (self.package, [text for _, text in batch]))
+        self._futures.append(([key for key, _ in batch], future))
+
+    def results(self) -> Iterator[tuple[int, ArticleAnalysis]]:
+        """(key, analysis) for every text added, as batches finish."""
+        if self._executor is None:
+            if self._pending:
+                nlp = load_model(self.package)
+                texts = [text for _, text in self._pending]
+                for (key, _), doc in zip(self._pending, nlp.pipe(texts, batch_size=BATCH_SIZE)):
+                    yield key, analyse_doc(doc)
+            return
+        try:
+            if self._pending:
+                self._submit(self._pending)
+            for keys, future in self._futures:
+                yield from zip(keys, future.result())
+        finally:
+            self._executor.shutdown(cancel_futures=True)
+
+
 def analyse_texts(texts: Sequence[str], package: str, processes: int = 0) -> Iterator[ArticleAnalysis]:
-    """Analyses in the order of `texts`, as soon as each is ready."""
-    if not texts:
-        return
-    workers = min(process_count(processes), len(texts))
-    if workers <= 1 or sum(map(len, texts)) < PARALLEL_THRESHOLD_CHARS:
-        nlp = load_model(package)
-        for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
-            yield analyse_doc(doc)
-        return
-    jobs = [(package, list(texts[i:i + BATCH_SIZE])) for i in range(0, len(texts), BATCH_SIZE)]
-    # spawn, not fork: the parent may run threads (the preview server), and a forked copy of a
-    # threaded process can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_worker_init, initargs=(package,)) as pool:
-        for batch in pool.imap(_worker_analyse, jobs):
-            yield from batch
+    """Analyses in the order of `texts`."""
+    analyser = Analyser(package, processes)
+    for index, text in enumerate(texts):
+        analyser.add(index, text)
+    results = dict(analyser.results())
+    for index in range(len(texts)):
+        yield results[index]

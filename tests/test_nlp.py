@@ -1,0 +1,47 @@
+"""The NLP stage with the real model: names become mentions, junk does not, and worker
+processes give exactly what one process gives."""
+from __future__ import annotations
+
+import pytest
+
+from builder import nlp as nlp_module
+from builder.nlp import Analyser, analyse_doc, mentions_in, resolve_model
+from builder.errors import UserError
+
+TEXTS = [
+    "Longtime Dutch Prime Minister Mark Rutte officially took office as NATO Secretary General.",
+    "“We will stand with Ukraine,” Rutte said in Kyiv on Thursday.",
+    "Ukrainian President Volodymyr Zelenskyy met Rutte's team in Kharkiv.",
+]
+
+
+def test_mentions_keep_names_and_drop_junk_and_possessives(nlp):
+    found = {(m.text, m.label) for m in mentions_in(nlp(TEXTS[0] + " " + TEXTS[2]))}
+    assert ("Mark Rutte", "PERSON") in found
+    assert ("NATO", "ORG") in found
+    assert not any(text == "Longtime Dutch" for text, _ in found)  # the model's junk organisation
+    assert ("Rutte", "PERSON") in found or ("Rutte", "ORG") in found  # "Rutte's" without the 's
+    assert not any(text.endswith("'s") for text, _ in found)
+
+
+def test_a_person_mention_carries_the_words_that_describe_it(nlp):
+    (rutte,) = [m for m in mentions_in(nlp(TEXTS[0])) if m.text == "Mark Rutte"]
+    assert rutte.title == "Longtime Dutch Prime Minister"
+
+
+def test_worker_processes_give_what_one_process_gives(nlp, monkeypatch):
+    expected = [analyse_doc(nlp(text)) for text in TEXTS]
+    monkeypatch.setattr(nlp_module, "PARALLEL_THRESHOLD_CHARS", 0)
+    monkeypatch.setattr(nlp_module, "BATCH_SIZE", 2)  # two batches, so both workers get work
+    analyser = Analyser(resolve_model("en_core_web_sm"), processes=2)
+    for index, text in enumerate(TEXTS):
+        analyser.add(index, text)
+    assert analyser._executor is not None  # the texts went to worker processes
+    assert dict(analyser.results()) == dict(enumerate(expected))
+
+
+def test_a_missing_model_says_how_to_install_it():
+    with pytest.raises(UserError) as error:
+        resolve_model("xx_no_such_model")
+    assert "'xx_no_such_model' is not installed" in str(error.value)
+    assert "pip install xx_no_such_model" in str(error.value)
