@@ -50,7 +50,9 @@ point) and by paragraph ends; spaCy's own sentences are not used because they ca
    "Rutte told reporters that “…”", "Obama said he was “surprised and troubled”");
 3. a quote ending in , ? ! or a dash, followed by "Name verb" or "verb Name": that verb,
    whatever it is ("“…,” Toomey fumed");
-4. a name and a colon right before the quote ("Clinton: “…”");
+4. a name and a colon right before the quote ("Clinton: “…”", "More from Clinton: “…”"),
+   unless a subject earlier in the sentence names someone ("Perez compared him with
+   Clinton: “…”" is Perez, found by rule 6);
 5. a reporting verb or "according to X" elsewhere in the quote's sentence (after a quote
    that ends with a full stop only a bare "X said." counts: "X said the plan..." after a
    finished quote starts a new statement);
@@ -72,7 +74,11 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
 * he/she → the latest person mention, outside quotes, that was a subject (else the latest
   person mention) within ~3000 characters before the quote, skipping people the article
   shows to be of the other gender (an honorific before the name, or the pronoun that
-  follows the name as a subject). they/it → the latest organisation mention.
+  follows the name as a subject, outside quotes). they/it → the latest organisation mention.
+* Climbing from a verb with no subject of its own ("adding", "explaining") skips the
+  subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
+  the one adding is X.
+* "said retired surgeon Jo Doe": the modifiers before a name after the verb are skipped.
 * A description ("the Secretary General", "the senator") → the latest person whose
   description contains that head word. Descriptions come from `MentionFound.title` and also
   from the Doc itself (the compounds, modifiers and appositions the parse hangs on each
@@ -80,6 +86,11 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   as "senator"), so they work whether or not the mentions stage fills `title`.
   "The newspaper", "the network", "the campaign"... → the latest organisation mention.
 * Anything else ("a White House official said") names nobody: the speaker stays None.
+
+A passage quoted over several paragraphs (its first piece left open, the next paragraphs
+opening with a mark) whose first paragraph opens with the mark takes the speaker of the
+sentence that introduces it ("As the Ledger reported:¶“…¶“…,” Rusk said.”" → the Ledger),
+whatever is said inside it.
 
 Quotes with no cue of their own, in order:
 * a quote in the same sentence as an attributed one shares its attribution ("same-sentence");
@@ -97,14 +108,19 @@ Anything else stays unattributed.
 "subject", "same-sentence", "introduced", "continuation", "signature"; "" when nothing
 attributes the quote. A verb cue with speaker None means the text names nobody ("a source
 said").
-`speaker_label` is the mention's label, PERSON or ORG (GPE and NORP speakers, "Russia said",
-"Republicans argued", count as ORG); a name the NER missed is taken to be a PERSON.
+`speaker_label` is the mention's label, PERSON or ORG (NORP speakers, "Republicans argued",
+count as ORG); a name the NER missed is taken to be a PERSON.
+
+A place (GPE/LOC/FAC: "New Hampshire", a dateline "LONDON (Reuters) -", "(R-OH)", "Russia
+said") is never a speaker: a cue whose subject is a place is passed over for the next one,
+and a subject that is a place names nobody. A one-word place mention that is the surname of
+a person in the article ("Vladeck said" after "Stephen Vladeck") is that person.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
@@ -252,7 +268,10 @@ lash rail estimate believe think feel chant sing pronounce order instruct
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
 # Mention labels that can speak, and the speaker_label they get: a country or a group
 # speaking is an organisation for our purposes ("Russia said", "Republicans argued").
-SPEAKER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "ORG", "NORP": "ORG"}
+SPEAKER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG"}
+# A place never speaks: "New Hampshire", a dateline ("LONDON (Reuters) -"), "(R-OH)". A
+# subject that is a place names nobody, and the search goes on to the next candidate.
+PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
 PERSON_PRONOUNS = frozenset("he she him her".split())
 GROUP_PRONOUNS = frozenset("they it".split())
 # Head nouns of descriptions that stand for an organisation ("the newspaper said").
@@ -323,10 +342,23 @@ class _Article:
                 if nxt in "),;:" or nxt.islower():
                     self.boundary[i] = False
         self.quote_of = [-1] * n  # index of the quote a token belongs to
+        # the NER often labels a repeated surname a place ("Vladeck said" after "Stephen
+        # Vladeck"): a one-word place mention that is the surname of a person is that person
+        surnames = {m.text.split()[-1] for m in mentions
+                    if m.label == "PERSON" and len(m.text.split()) > 1}
+        mentions = [replace(m, label="PERSON") if m.label in PLACE_LABELS and m.text in surnames
+                    else m for m in mentions]
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]
         self.mention_of = [-1] * n
+        self.is_place = [False] * n
+        for m in mentions:
+            if m.label in PLACE_LABELS:
+                for i in range(self.tok_at(m.span.start), n):
+                    if self.starts[i] >= m.span.end:
+                        break
+                    self.is_place[i] = True
         for k, m in enumerate(self.mentions):
             for i in range(self.tok_at(m.span.start), n):
                 if self.starts[i] >= m.span.end:
@@ -395,6 +427,8 @@ class _Article:
             if doc[end].dep_ not in SUBJECT_DEPS:
                 continue
             for i in range(end + 1, min(n, end + 16)):
+                if self.quote_of[i] >= 0:
+                    continue  # "Kunin said. “His demeanor…”": a pronoun in a quote is not hers
                 low = doc[i].lower_
                 if low in _MALE_PRONOUNS:
                     v[0] += 1
@@ -523,6 +557,8 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
     tok = verb
     for step in range(6):
         subj = _own_subject(art, tok)
+        if step > 0 and _reported_clause(tok):
+            subj = None  # "Trump said that Romney had “…,” adding": not Romney's adding
         if subj is not None:
             speaker = _resolve(art, subj, before_char)
             if speaker is not None or step == 0:
@@ -539,6 +575,11 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
     return None
 
 
+def _reported_clause(tok: Token) -> bool:
+    """Is `tok` the verb of what a reporting verb reports ("said that Romney had…")?"""
+    return tok.dep_ == "ccomp" and not _is_reporting(tok) and _is_reporting(tok.head)
+
+
 def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
     """When the parse gives the verb no usable subject, candidates nearest first: the last
     word of the proper-noun run right after the verb ("said Oversight ranking Democrat
@@ -549,11 +590,15 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
     i, run = verb.i + 1, None
     while i < n and i - verb.i <= 8 and art.quote_of[i] < 0 and not art.is_boundary(i):
         tok = art.doc[i]
-        if (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP", "GPE")) \
+        if art.mention_of[i] < 0 and (art.is_place[i] or tok.ent_type_ in PLACE_LABELS):
+            if run is not None:
+                break
+        elif (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP")) \
                 or art.mention_of[i] >= 0 or tok.text in art.name_labels:
             run = tok
-        elif run is not None or tok.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "SCONJ", "PRON"):
-            break
+        elif run is not None or tok.pos_ in ("AUX", "PUNCT", "ADP", "SCONJ", "PRON") or \
+                (tok.pos_ == "VERB" and tok.dep_ != "amod"):
+            break  # ("said retired neurosurgeon Ben Carson": modifiers before the name)
         i += 1
     if run is not None:
         out.append(run)
@@ -699,6 +744,8 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     k = art.mention_of[subj.i]
     if k >= 0:
         return art.mention_span(k)
+    if art.is_place[subj.i] or subj.ent_type_ in PLACE_LABELS:
+        return None
     low = subj.lower_
     if low in PERSON_PRONOUNS:
         return _recent_person(art, before_char, low)
@@ -721,6 +768,17 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     if _looks_like_name(subj):
         return _name_run(subj, "PERSON")  # a name the NER missed ("O’Donnell said")
     return _resolve_description(art, subj, before_char)
+
+
+def _name_run_start(tok: Token) -> int:
+    """The first token of the name ending at `tok` (its capitalised compounds)."""
+    first = tok
+    while first.i > 0:
+        left = first.nbor(-1)
+        if left.dep_ != "compound" or left.pos_ != "PROPN" or not left.text[:1].isupper():
+            break
+        first = left
+    return first.i
 
 
 def _name_run(tok: Token, label: str) -> tuple[int, int, str]:
@@ -846,39 +904,66 @@ def _bare_attribution(art: _Article, verb: Token) -> bool:
                    for c in verb.children)
 
 
-def _cue_colon_name(art: _Article, before: list[int]):
+def _cue_colon_name(art: _Article, before: list[int], before_char: int):
     """Clinton: “…” — a name and a colon right before the quote."""
     if len(before) < 2 or art.doc[before[-1]].text != ":":
         return None
     tok = art.doc[before[-2]]
-    if art.mention_of[tok.i] >= 0 or tok.pos_ == "PROPN":
-        return tok, tok, "colon"
-    return None
+    if art.mention_of[tok.i] < 0 and tok.pos_ != "PROPN":
+        return None
+    # a name that ends a clause whose subject names someone else is not a label: "Perez
+    # contrasted him with Clinton: “…”" is Perez speaking ("Smith: “…”", "More from Smith:
+    # “…”" and "The result did not surprise Smith: “…”" are Smith)
+    k = art.mention_of[tok.i]
+    first = art.tok_at(art.mentions[k].span.start) if k >= 0 else _name_run_start(tok)
+    for i in before:
+        if i < first and art.doc[i].dep_ in SUBJECT_DEPS and \
+                _resolve(art, art.doc[i], before_char) is not None:
+            return None
+    return tok, tok, "colon"
+
+
+def _is_place(art: _Article, tok: Token | None) -> bool:
+    return tok is not None and art.mention_of[tok.i] < 0 and \
+        (art.is_place[tok.i] or tok.ent_type_ in PLACE_LABELS)
+
+
+def _cues(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int],
+          has_before: bool):
+    """The quote's candidate cues, best first (computed lazily: the first usable one wins)."""
+    if len(q.pieces) > 1:
+        yield _cue_in_window(art, _between(art, q), prefer_last=False)
+    yield _cue_from_tree(art, q, qid)
+    yield _cue_after_comma(art, q, after)
+    yield _cue_colon_name(art, before, q.pieces[0].start)
+    if has_before:
+        yield _cue_in_window(art, before, prefer_last=True)
+    if after:
+        cue = _cue_in_window(art, after[:15], prefer_last=False)
+        # “…it is over.” Smith said the plan...: a new sentence
+        if cue is None or q.inner_end != "." or _bare_attribution(art, cue[0]):
+            yield cue
 
 
 def _attribute(art: _Article, q: _Quote, qid: int) -> None:
     """Find the cue and speaker of one quote from its own sentence."""
     start_char = q.pieces[0].start
-    cue = None
-    if len(q.pieces) > 1:
-        cue = _cue_in_window(art, _between(art, q), prefer_last=False)
     after = _window(art, q, qid, 1)
-    if cue is None:
-        cue = _cue_from_tree(art, q, qid)
-    if cue is None:
-        cue = _cue_after_comma(art, q, after)
     before = _window(art, q, qid, -1)
-    if cue is None:
-        cue = _cue_colon_name(art, before)
     has_before = any(not art.doc[i].is_punct for i in before)
-    if cue is None:
-        if has_before:
-            cue = _cue_in_window(art, before, prefer_last=True)
-        if cue is None and after:
-            cue = _cue_in_window(art, after[:15], prefer_last=False)
-            if cue is not None and q.inner_end == "." and not _bare_attribution(art, cue[0]):
-                cue = None  # “…it is over.” Smith said the plan...: a new sentence
-    if cue is not None and cue[2] != "according-to":
+    first = q.pieces[0]
+    if len(q.pieces) > 1 and first.end == first.inner_end and not has_before:
+        # a passage quoted over several paragraphs ("As the Post reported:¶“…¶“…”"): the
+        # sentence that introduces it names the source, whatever is said inside it
+        lead = _lead_in(art, q)
+        intro = _sentence_speaker(art, lead, first.start) if lead else None
+        if intro is not None:
+            q.speaker, q.cue, q.strong = intro, "introduced", True
+            return
+    # the first cue whose subject is not a place ("…, but Moscow denies — “…?” asked Dunn")
+    cue = next((c for c in _cues(art, q, qid, before, after, has_before)
+                if c is not None and not _is_place(art, c[1])), None)
+    if cue is None or cue[2] != "according-to":
         # "“…,” Sanders said, according to CNN": the source that vouches for the quote is
         # the outer one (the convention of the attribution corpora we measured against)
         outer = _according_to(art, before + after)
@@ -997,9 +1082,13 @@ def _sentence_speaker(art: _Article, window: list[int], before_char: int):
         if subj is not None and subj.lower_ in GROUP_PRONOUNS:
             return None  # "They also lie in..." is rarely who speaks next
         return _speaker_of_verb(art, cue[0], before_char)
+    lo, hi = (window[0], window[-1]) if window else (0, -1)
     for i in window:
         tok = art.doc[i]
-        if tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT":
+        # the main clause's subject: its verb is the root, or hangs outside the sentence
+        # (the parse can run over the paragraph end into the quote)
+        if tok.dep_ in SUBJECT_DEPS and (tok.head.dep_ == "ROOT" or
+                                         not lo <= tok.head.head.i <= hi):
             # without a reporting verb only a person or organisation named outright (or
             # he/she) is taken to lead into the quote, not "the Trump face" or "they"
             if art.mention_of[i] >= 0 or tok.lower_ in PERSON_PRONOUNS or \

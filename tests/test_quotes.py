@@ -292,3 +292,84 @@ def test_possessive_is_not_part_of_the_speaker(run):
                     "“We are not giving up on this state,” Rubio’s campaign said.")
     q = only(quotes)
     assert q.speaker_text == "Rubio"
+
+
+# --- speaker accuracy (issue 3) ------------------------------------------------------------
+
+
+def test_place_is_never_the_speaker(run):
+    text, quotes = run("“Our border will stay closed to everyone,” Hungary said on Friday.")
+    q = only(quotes)
+    assert q.speaker is None
+
+
+def test_place_subject_gives_way_to_an_outer_source(run):
+    text, quotes = run("“Our border will stay closed to everyone,” Hungary said on Friday, "
+                       "according to Erik Lund, a spokesman.")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Lund"
+
+
+def test_place_subject_falls_back_to_the_next_cue(run):
+    text, quotes = run("Analysts suspect outside meddling, which Moscow strongly denies — "
+                       "“why would anyone believe such a thing?” asked Laura Pennick, a "
+                       "former diplomat.")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Pennick"
+
+
+def test_pronoun_inside_a_quote_does_not_set_the_gender(run):
+    text, quotes = run(
+        "Hillary Clinton spoke in Ohio on Monday.",
+        "Marta Kovacs said the race had turned sour.",
+        "“His temper is short,” she said, “but I think he will sign the bill.”")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Kovacs"
+
+
+def test_name_ending_a_clause_before_a_colon_is_not_the_speaker(run):
+    text, quotes = run("Mayor Tom Ridley compared the budget with the plans of Karen Doyle: "
+                       "“Our plan puts the schools first, and theirs "
+                       "does not.”")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Ridley"
+
+
+def test_name_and_colon_still_sign_a_quote(run):
+    text, quotes = run("More from Karen Doyle: “The schools will not wait for another "
+                       "budget cycle.”")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Doyle"
+
+
+def test_adding_after_a_reported_clause_belongs_to_the_reporter(run):
+    text, quotes = run("Mr. Harlan told the radio station that Bob Kessler “had a foolish "
+                       "plan for the harbor,” adding, “He lost every vote on the council.”")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Harlan"
+
+
+def test_said_followed_by_a_described_name(run):
+    text, quotes = run("The reply came quickly.",
+                       "“I am not going to call it a mistake,” said retired surgeon Ben "
+                       "Carlisle, asked about his earlier claims.")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Carlisle"
+
+
+def test_statement_introduced_by_the_previous_paragraph(run):
+    text, quotes = run("In response to the floods, Governor Dana Whitfield issued the "
+                       "following statement:",
+                       "“Our thoughts are with every family that lost a home this week.”")
+    q = only(quotes)
+    assert speaker_last_word(q) == "Whitfield"
+
+
+def test_passage_quoted_over_paragraphs_belongs_to_its_source(run):
+    text, quotes = run(
+        "As the Daily Ledger reported on Friday, the council was divided:",
+        "“The vote was closed, but councilman Peter Rusk spoke to reporters afterwards.",
+        "“Rusk said the plan differed from an earlier draft.",
+        "“It is not what we were promised,” Rusk said.”")
+    q = quotes[0]
+    assert "Ledger" in q.speaker_text
