@@ -31,6 +31,7 @@ from .overrides import Overrides, load_overrides
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
 from .records import ArticleAnalysis
 from .render import THEME_DIR, Renderer
+from .search import pagefind_fingerprint
 
 log = logging.getLogger("gloss")
 
@@ -143,7 +144,9 @@ def build_fingerprint(options: BuildOptions, config: SiteConfig, out_dir: Path) 
                         options.root / "static", THEME_DIR, GLOSS_CODE_DIR)
     files = [f for f in files if f.suffix != ".pyc"]
     settings = [f"base_url={config.base_url}", f"drafts={options.drafts}", f"out={out_dir.absolute()}",
-                f"model={model_fingerprint(resolve_model(config.nlp.model))}"]
+                f"model={model_fingerprint(resolve_model(config.nlp.model))}",
+                # installing Pagefind (or losing it) changes the site: a Search page or none
+                f"pagefind={pagefind_fingerprint() if config.search.enabled else None}"]
     return inputs_fingerprint(files, settings)
 
 

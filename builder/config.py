@@ -101,7 +101,12 @@ NLP_OPTIONS = (
            "pages: any of " + ", ".join(f"`{k}`" for k in ENTITY_KINDS) + ".", check=_check_kinds),
     Option("processes", (int,), 0, "NLP worker processes; 0 means one per CPU core.", check=_check_non_negative),
 )
-TABLES = {"": SITE_OPTIONS, "nlp": NLP_OPTIONS}
+SEARCH_OPTIONS = (
+    Option("enabled", (bool,), True, "Full-text search (a Search page, built with Pagefind). Set to "
+           "`false` to build without it. Without the Pagefind binary the site is built without "
+           "search, with a warning."),
+)
+TABLES = {"": SITE_OPTIONS, "nlp": NLP_OPTIONS, "search": SEARCH_OPTIONS}
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,11 @@ class NlpConfig:
     model: str = DEFAULT_MODEL
     entity_pages: tuple[str, ...] = ENTITY_KINDS
     processes: int = 0
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,7 @@ class SiteConfig:
     per_page: int = 10
     cname: str = ""
     nlp: NlpConfig = field(default_factory=NlpConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     @property
     def base_path(self) -> str:
@@ -218,19 +229,22 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
         raise UserError(toml_diagnostic(path, exc, 0, source)) from None
 
     site_values, problems = _validate_table(data, SITE_OPTIONS, "", path, source)
-    nlp_values: dict = {}
+    table_values: dict[str, dict] = {}
     for table in TABLES:
         if table and table in data:
             if not isinstance(data[table], dict):
                 problems.append(Diagnostic(path, _line_of(source, "", table), f"'{table}' must be a table"))
                 continue
-            nlp_values, table_problems = _validate_table(data[table], TABLES[table], table, path, source)
+            table_values[table], table_problems = _validate_table(data[table], TABLES[table], table, path,
+                                                                  source)
             problems += table_problems
     if errors_in(problems):
         raise UserError(problems)
+    nlp_values = table_values.get("nlp", {})
     if "entity_pages" in nlp_values:
         nlp_values["entity_pages"] = tuple(nlp_values["entity_pages"])
-    config = SiteConfig(root=root, nlp=NlpConfig(**nlp_values), **site_values)
+    config = SiteConfig(root=root, nlp=NlpConfig(**nlp_values), search=SearchConfig(**table_values.get("search", {})),
+                        **site_values)
     return config, problems
 
 

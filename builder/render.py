@@ -8,6 +8,7 @@ path, so the site works at a domain's root and under a sub-path alike.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import multiprocessing
 import threading
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
+from markupsafe import Markup
 
 from . import annotate as annotation
+from . import charts
 from .config import SiteConfig
 from .errors import Diagnostic, UserError, display_path
 from .feeds import write_web_files
@@ -26,8 +29,10 @@ from .index import Article, EntityPage, SiteIndex
 from .output import OutputFolder
 from .prose import parse_html, prose_blocks
 from .records import Entity
+from .search import build_search_index, pagefind_executable
 from .seo import SeoData
 
+log = logging.getLogger("gloss")
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
 ASSETS = "assets"
 KIND_LABELS = {
@@ -95,6 +100,13 @@ class Renderer:
         self.site = {"title": config.title, "description": config.description,
                      "language": config.language, "author": config.author}
         self.seo = SeoData(config, index.entities, self.urls, self.urls.absolute, Urls.entity, Urls.article)
+        self.period = charts.site_period(index)  # the span every timeline is drawn over
+        self.pagefind = pagefind_executable() if config.search.enabled else None
+        if config.search.enabled and self.pagefind is None:
+            log.warning("%s", Diagnostic(None, None, "search is left out: the Pagefind binary is missing",
+                                         severity="warning", hint="pip install 'pagefind[bin]', or set "
+                                         "enabled = false under [search] in site.toml"))
+        self.site["search"] = self.pagefind is not None
 
     # --- helpers the templates and the annotator share --------------------------------------
 
@@ -172,12 +184,14 @@ class Renderer:
             jobs.append((Urls.article(article.slug) + "index.html", partial(self._article_page, article)))
         for page in self.index.entities.values():
             path = Urls.entity(page.entity)
-            jobs.append((path + "index.html", partial(self._render, "entity.html", path, page=page)))
+            jobs.append((path + "index.html", partial(self._entity_page, page)))
         jobs.append(("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
                                                   groups=_a_to_z(self.index.people()), kind="person")))
         jobs.append(("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
                                                   groups=_a_to_z(self.index.topics()), kind="topic")))
         jobs.append(("404.html", partial(self._render, "404.html", "404.html")))
+        if self.site["search"]:
+            jobs.append(("search/index.html", partial(self._render, "search.html", "search/")))
         return jobs
 
     def pages(self) -> Iterator[tuple[str, str]]:
@@ -193,7 +207,14 @@ class Renderer:
             page_number=number, page_count=page_count,
             newer=Urls.home_page(number - 1) if number > 1 else None,
             older=Urls.home_page(number + 1) if number < page_count else None,
-            in_the_news=self.in_the_news())
+            **self._in_the_news(number))
+
+    def _entity_page(self, page: EntityPage) -> str:
+        path = Urls.entity(page.entity)
+        timeline = (Markup(charts.entity_timeline(page, self.period))
+                    if self.period is not None and len(page.appearances) > 1 else None)
+        related = Markup(charts.related_bars(page, self.entity_url)) if page.related else None
+        return self._render("entity.html", path, page=page, timeline=timeline, related_chart=related)
 
     def _article_page(self, article: Article) -> str:
         return self._render(
@@ -216,9 +237,12 @@ class Renderer:
                 if e in self.index.entities and self.index.entities[e].entity.is_person == person]
         return sorted(rows, key=lambda row: (-row[2], -row[1], row[0].entity.name.casefold()))
 
-    def in_the_news(self, limit: int = 8) -> list[EntityPage]:
-        people = [p for p in self.index.entities.values() if p.entity.is_person]
-        return sorted(people, key=lambda p: (-len(p.appearances), -p.mentions, p.entity.id))[:limit]
+    def _in_the_news(self, page_number: int) -> dict:
+        """The people in the most articles of the latest weeks, and their picture: on page 1."""
+        news = charts.in_the_news(self.index) if page_number == 1 else None
+        if news is None or not news.people:
+            return {"in_the_news": None, "in_the_news_chart": None}
+        return {"in_the_news": news, "in_the_news_chart": Markup(charts.in_the_news_bars(news, self.entity_url))}
 
     # --- data -------------------------------------------------------------------------------
 
@@ -251,6 +275,9 @@ class Renderer:
         out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
         out.copy_tree(self.config.root / "static")
         write_web_files(out, self.config, self.index, self.urls)
+        if self.pagefind is not None:  # last: Pagefind reads the pages written above
+            search = build_search_index(out, self.pagefind)
+            log.debug("search: Pagefind indexed the site in %.2f s (%d files)", search.seconds, search.files)
 
 
 #: Below this many pages, starting worker processes costs more than it saves.

@@ -311,6 +311,95 @@ def test_without_javascript_hover_and_focus_open_cards_and_links_work(open_page,
     assert urlsplit(page.url).path == target
 
 
+# --- search ------------------------------------------------------------------------------
+
+
+def search_for(page, words: str):
+    """Type into Pagefind's search box and wait for the results; returns the result links."""
+    page.locator(".pagefind-ui__search-input").fill(words)
+    # "6 results for Rutte": the results of these words, not of an earlier search
+    page.locator(".pagefind-ui__message", has_text=f"for {words}").wait_for(timeout=10000)
+    links = page.locator(".pagefind-ui__result-link")
+    links.first.wait_for(timeout=10000)
+    return links
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_under_a_sub_path_a_search_for_an_alias_finds_the_person(open_page, subpath_url):
+    requests: list[str] = []
+    page = open_page(subpath_url + ARTICLE)
+    page.on("request", lambda request: requests.append(request.url))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Search", exact=True).click()
+    assert page.url == subpath_url + "search/"
+    page.locator(".pagefind-ui__search-input").wait_for()
+    assert not [url for url in requests if "/pagefind/pagefind" in url and not url.endswith(("-ui.js", "-ui.css"))], \
+        "the search index loaded before anyone searched"
+    links = search_for(page, "Rutte")
+    # "Rutte" is how the site writes Mark Rutte in some articles: an alias of his page
+    assert "Rutte" in page.evaluate("document.querySelector('.pagefind-ui__result').textContent")
+    hrefs = [link.get_attribute("href") for link in links.all()]
+    assert hrefs[0] == urlsplit(subpath_url).path + PERSON, hrefs
+    assert all(href.startswith(urlsplit(subpath_url).path) for href in hrefs)
+    # an alias that is not part of the name finds the page too
+    nato = [link.get_attribute("href") for link in search_for(page, "North Atlantic Treaty Organization").all()]
+    assert urlsplit(subpath_url).path + TOPIC in nato, nato
+    links = search_for(page, "Rutte")
+    with page.expect_navigation():
+        links.first.click()
+    assert page.locator("h1").inner_text() == "Mark Rutte"
+    assert [url for url in requests if not url.startswith(subpath_url)] == []
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_without_javascript_the_search_page_links_to_the_indexes(open_page, site_url):
+    page = open_page(site_url + "search/", java_script_enabled=False)
+    note = page.locator(".search-without-js")
+    assert note.is_visible() and "needs JavaScript" in note.inner_text()
+    with page.expect_navigation():
+        note.get_by_role("link", name="People").click()
+    assert urlsplit(page.url).path == "/people/"
+
+
+# --- pictures ------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path, charts", [("", ["chart-ranked"]), (PERSON, ["chart-timeline", "chart-ranked"])])
+def test_the_pictures_render_in_both_themes_at_desktop_and_phone_width(open_page, site_url, path, charts, scheme):
+    for width in (1280, 360):
+        page = open_page(site_url + path, color_scheme=scheme, viewport={"width": width, "height": 800})
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        for chart in charts:
+            svg = page.locator(f"svg.{chart}")
+            svg.scroll_into_view_if_needed()
+            assert svg.is_visible()
+            box = svg.bounding_box()
+            assert box["width"] > 150 and box["height"] > 50, (chart, width, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, "the picture runs off the screen"
+            bar = svg.locator(".chart-bar").first
+            bar_box = bar.bounding_box()
+            assert bar_box["width"] > 0 and bar_box["height"] > 0
+            fill = bar.evaluate("b => getComputedStyle(b).fill")
+            text = svg.locator("text").first.evaluate("t => getComputedStyle(t).fill")
+            assert fill not in ("none", background) and text not in ("none", background), (fill, text, background)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_pictures_follow_the_theme(open_page, site_url):
+    fills = {}
+    for scheme in ("light", "dark"):
+        page = open_page(site_url + PERSON, color_scheme=scheme)
+        fills[scheme] = page.locator("svg.chart-timeline .chart-bar").first.evaluate("b => getComputedStyle(b).fill")
+    assert fills["light"] != fills["dark"]
+
+
 # --- the theme as a whole ----------------------------------------------------------------
 
 
@@ -328,7 +417,7 @@ def test_under_a_sub_path_the_theme_loads_and_nothing_comes_from_other_hosts(ope
     assert outside == []
 
 
-AXE_PAGES = ["", ARTICLE, PERSON, TOPIC, "people/", "topics/"]
+AXE_PAGES = ["", ARTICLE, PERSON, TOPIC, "people/", "topics/", "search/"]
 
 
 @pytest.mark.browser
@@ -340,6 +429,8 @@ def test_axe_finds_no_serious_or_critical_violation(open_page, site_url, path, s
     page = open_page(site_url + path, color_scheme=scheme)
     if path == ARTICLE:
         focus_first_mention_with_tab(page)  # scan an open card too
+    if path == "search/":
+        search_for(page, "Rutte")  # scan the results too
     results = Axe().run(page)
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -363,9 +454,11 @@ class _Assets(HTMLParser):
 
 
 def test_css_and_js_per_page_weigh_at_most_50_kb(sample_build):
+    """Every page but the search page stays in the budget; the search page may add Pagefind's
+    UI (its own files, under pagefind/), and no other page loads any of Pagefind."""
     out, base_path = sample_build.out_dir, sample_build.config.base_path
     pages = sorted(out.rglob("*.html"))
-    assert pages
+    assert pages and (out / "search/index.html") in pages
     heaviest = (0, None)
     for html in pages:
         parser = _Assets()
@@ -376,6 +469,9 @@ def test_css_and_js_per_page_weigh_at_most_50_kb(sample_build):
         for url in parser.urls:
             path = urlsplit(url).path
             assert path.startswith(base_path), f"{html}: {url} is not on this site"
+            if path.startswith(base_path + "pagefind/"):
+                assert html == out / "search/index.html", f"{html} loads {url}: only the search page may"
+                continue
             total += (out / path[len(base_path):]).stat().st_size
         heaviest = max(heaviest, (total, html))
     assert heaviest[0] <= MAX_ASSET_BYTES, f"{heaviest[1]}: {heaviest[0]} bytes of CSS and JS"

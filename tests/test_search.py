@@ -1,0 +1,167 @@
+"""Search (builder/search.py): Pagefind's index is built into the site by `build`, only the main
+content of articles and entity pages is indexed, the search page works under a sub-path, and a
+missing or failing Pagefind is handled as documented. Searching in a browser is in
+test_browser.py."""
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from builder.build import BuildOptions, build
+from builder.config import load_config
+from builder.errors import UserError
+from conftest import write_site
+
+ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def nav_links(soup: BeautifulSoup) -> list[str]:
+    return [a.get_text(strip=True) for a in soup.select(".site-nav a")]
+
+
+# --- the built sample site ---------------------------------------------------------------
+
+
+def test_the_build_writes_the_search_bundle_and_a_search_page(sample_build):
+    out = sample_build.out_dir
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (out / "pagefind" / name).is_file(), name
+    assert list((out / "pagefind" / "index").iterdir()), "no index chunks"
+    assert len(list((out / "pagefind" / "fragment").iterdir())) > len(sample_build.index.articles)
+    search = soup_of(out / "search" / "index.html")
+    assert search.select_one("#search")
+    assert "Search" in nav_links(soup_of(out / "index.html"))
+
+
+def test_only_the_main_content_of_articles_and_entity_pages_is_indexed(sample_build):
+    out = sample_build.out_dir
+    article = soup_of(out / "articles" / "rutte-first-visit-kyiv" / "index.html")
+    body = article.select("[data-pagefind-body]")
+    assert len(body) == 1 and body[0].select_one("h1") and body[0].select_one(".article-body")
+    assert not body[0].find_parent("nav") and not body[0].select(".site-nav, .site-footer, .article-entities")
+    person = soup_of(out / "people" / "mark-rutte" / "index.html")
+    header = person.select_one("[data-pagefind-body]")
+    # the aliases are part of what is indexed, so any of them finds the person
+    assert header.select_one("h1").get_text() == "Mark Rutte"
+    aliases = sample_build.index.entities["mark-rutte"].entity.aliases
+    assert aliases and all(alias in header.get_text() for alias in aliases)
+    # lists, the stats and the feed link are not what the person is
+    assert not header.select(".article-list, .quote-list")
+    assert header.select_one(".entity-stats").has_attr("data-pagefind-ignore")
+    for page in ("index.html", "people/index.html", "topics/index.html", "404.html", "search/index.html"):
+        assert not soup_of(out / page).select("[data-pagefind-body]"), page
+
+
+def test_the_index_leaves_out_cards_and_chrome(sample_build):
+    """Pagefind's fragments hold the indexed text of each page: no card text, no nav."""
+    import gzip
+    import json
+    fragments = []
+    for path in (sample_build.out_dir / "pagefind" / "fragment").iterdir():
+        # a fragment is gzipped JSON after Pagefind's "pagefind_dcd" signature
+        text = gzip.decompress(path.read_bytes())
+        assert text.startswith(b"pagefind_dcd")
+        fragments.append(json.loads(text[len(b"pagefind_dcd"):]))
+    urls = {f["url"] for f in fragments}
+    assert "/people/mark-rutte/" in urls and "/articles/rutte-first-visit-kyiv/" in urls
+    assert not urls & {"/", "/people/", "/topics/", "/search/"}
+    article = next(f for f in fragments if f["url"] == "/articles/rutte-first-visit-kyiv/")
+    assert "Mark Rutte" in article["content"]
+    assert "Skip to content" not in article["content"] and "Names and quotes are found" not in article["content"]
+    assert "Person. In" not in article["content"], "card text was indexed"
+    person = next(f for f in fragments if f["url"] == "/people/mark-rutte/")
+    assert "Also written as" in person["content"] and "feed (Atom)" not in person["content"]
+
+
+def test_the_search_page_finds_the_bundle_and_results_under_a_sub_path(subpath_build):
+    out, base = subpath_build.out_dir, subpath_build.config.base_path
+    assert base == "/my-site/"
+    search = soup_of(out / "search" / "index.html")
+    box = search.select_one("#search")
+    assert box["data-bundle"] == "/my-site/pagefind/" and box["data-base"] == "/my-site/"
+    assets = [tag.get("href") or tag.get("src") for tag in search.select("link[rel=stylesheet], script[src]")]
+    assert "/my-site/pagefind/pagefind-ui.js" in assets and "/my-site/pagefind/pagefind-ui.css" in assets
+    assert (out / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def test_without_javascript_the_search_page_points_to_the_indexes(sample_build):
+    search = soup_of(sample_build.out_dir / "search" / "index.html")
+    fallback = BeautifulSoup(search.select_one("noscript").decode_contents(), "html.parser")
+    assert "needs JavaScript" in fallback.get_text()
+    assert {a["href"] for a in fallback.select("a")} == {"/people/", "/topics/"}
+
+
+# --- settings, a missing or broken Pagefind ----------------------------------------------
+
+
+def _site(tmp_path: Path, extra: str = "") -> Path:
+    return write_site(tmp_path / "site", {"site.toml": f'title = "T"\n{extra}', "content/visit.md": ARTICLE})
+
+
+def test_search_can_be_turned_off(tmp_path):
+    root = _site(tmp_path, "[search]\nenabled = false\n")
+    build(BuildOptions(root=root))
+    out = root / "public"
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert "Search" not in nav_links(soup_of(out / "index.html"))
+
+
+def test_a_wrong_search_setting_names_its_key_and_line(tmp_path):
+    root = _site(tmp_path, "[search]\nenabled = \"yes\"\nlimit = 3\n")
+    with pytest.raises(UserError) as caught:
+        load_config(root)
+    messages = [str(d) for d in caught.value.diagnostics]
+    assert any("site.toml:3: 'search.enabled' must be true or false" in m for m in messages), messages
+
+
+def test_without_the_pagefind_binary_the_site_is_built_without_search_and_says_so(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    root = _site(tmp_path)
+    with caplog.at_level("WARNING", logger="gloss"):
+        build(BuildOptions(root=root))
+    assert any("search is left out: the Pagefind binary is missing" in r.getMessage() for r in caplog.records)
+    out = root / "public"
+    assert (out / "index.html").is_file()
+    assert not (out / "search").exists() and "Search" not in nav_links(soup_of(out / "index.html"))
+
+
+def test_installing_pagefind_is_a_change_the_next_build_sees(tmp_path, monkeypatch):
+    root = _site(tmp_path)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    build(BuildOptions(root=root, skip_if_unchanged=True))
+    assert not (root / "public" / "search").exists()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    result = build(BuildOptions(root=root, skip_if_unchanged=True))
+    assert not result.unchanged and (root / "public" / "search" / "index.html").is_file()
+    assert build(BuildOptions(root=root, skip_if_unchanged=True)).unchanged
+
+
+def test_a_rebuild_keeps_the_bundle_and_a_failing_pagefind_fails_the_build_leaving_the_site(tmp_path, monkeypatch):
+    root = _site(tmp_path)
+    build(BuildOptions(root=root))
+    entry = root / "public" / "pagefind" / "pagefind-entry.json"
+    first = entry.stat()
+    build(BuildOptions(root=root))  # not skipped: every page is rendered and indexed again
+    # the same pages, so the same index: Pagefind's output is reproducible and kept in place
+    assert entry.stat().st_ino == first.st_ino and entry.stat().st_mtime == first.st_mtime
+    before = {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
+
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: Pagefind was not able to build an index.' >&2\nexit 1\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    (root / "content" / "visit.md").write_text(ARTICLE.replace("Kyiv.", "Kyiv again."), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(BuildOptions(root=root))
+    message = str(caught.value)
+    assert message.startswith("search: Pagefind failed (exit status 1): Error: Pagefind was not able")
+    assert "\n" not in message and "[search]" in message
+    assert {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".public.staging-*"))
