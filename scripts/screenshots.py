@@ -41,7 +41,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 def build_sample(into: Path) -> Path:
     from builder.build import BuildOptions, build
     shutil.copy(REPO / "site.toml", into / "site.toml")
-    shutil.copytree(REPO / "content", into / "content")
+    for folder in ("content", "data"):
+        shutil.copytree(REPO / folder, into / folder)
     return build(BuildOptions(root=into, base_url="/")).out_dir
 
 
