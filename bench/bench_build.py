@@ -179,7 +179,10 @@ def pelican_site(gloss_site: Path, destination: Path) -> Path:
         (content / path.name).write_text("\n".join(header) + "\n\n" + body.lstrip(), encoding="utf-8")
     (destination / "pelicanconf.py").write_text(
         'SITENAME = "PolNeAR"\nSITEURL = ""\nPATH = "content"\nTIMEZONE = "UTC"\nDEFAULT_LANG = "en"\n'
+        # no feeds: some corpus articles hold control characters, which Pelican's feed writer
+        # refuses (XML 1.0 has no place for them)
         "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\n"
+        "TRANSLATION_FEED_ATOM = None\nFEED_ATOM = None\nFEED_RSS = None\nTAG_FEED_ATOM = None\n"
         "DEFAULT_PAGINATION = 10\nLOAD_CONTENT_CACHE = False\n", encoding="utf-8")
     return destination
 
@@ -193,8 +196,11 @@ def pelican_build(gloss_site: Path, work: Path) -> Run | str:
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         return f"Pelican could not be installed ({exc.__class__.__name__}); skipped"
     site = pelican_site(gloss_site, work / "pelican-site")
-    return measure([str(venv / "bin" / "pelican", ), "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
-                   cwd=site)
+    try:
+        return measure([str(venv / "bin" / "pelican", ), "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
+                       cwd=site)
+    except SystemExit as failure:
+        return f"Pelican failed: {str(failure).splitlines()[-1][:120]}"
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -229,10 +235,17 @@ def main() -> int:
         cold = gloss_build(site)
         print(f"cold build: {cold.seconds:.1f} s, {mib(cold.peak_bytes)}", file=sys.stderr)
         nothing = gloss_build(site)
+        print(f"nothing changed: {nothing.seconds:.2f} s", file=sys.stderr)
         edit_template(site)
         warm = gloss_build(site)
+        print(f"warm re-render: {warm.seconds:.1f} s", file=sys.stderr)
+        (site / "site.toml").write_text((site / "site.toml").read_text() + "\n[search]\nenabled = false\n")
+        edit_template(site)
+        warm_no_search = gloss_build(site)
+        print(f"warm re-render without search: {warm_no_search.seconds:.1f} s", file=sys.stderr)
         edit_one_article(site)
         one = gloss_build(site)
+        print(f"one-article edit (no search): {one.seconds:.1f} s", file=sys.stderr)
         one_site = copy_corpus(work / "one", 1, 1)
         edit_one_article(one_site)
         _, one_nlp = bare_spacy(one_site, 1)
@@ -244,7 +257,9 @@ def main() -> int:
             ("rebuild, nothing changed", f"{nothing.seconds:.2f} s", "", "≤ 1 s"),
             ("full re-render, warm NLP cache (template edit)", f"{warm.seconds:.1f} s", "Pelican's cold build (below)",
              "≤ Pelican"),
-            ("rebuild after editing one article", f"{one.seconds:.1f} s",
+            ("the same without the search index (`[search] enabled = false`)", f"{warm_no_search.seconds:.1f} s",
+             "Pelican's cold build (below)", "≤ Pelican"),
+            ("rebuild after editing one article (search off)", f"{one.seconds:.1f} s",
              f"that article's NLP alone (load + parse): {one_nlp:.1f} s", "≤ 1 s + its NLP"),
             (f"peak memory, cold build, {count} articles", mib(cold.peak_bytes),
              f"bare `nlp.pipe`: {mib(bare.peak_bytes)} (ratio {cold.peak_bytes / bare.peak_bytes:.2f})", "≤ 1.25×"),

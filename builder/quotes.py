@@ -4,8 +4,8 @@
 BLOCK_SEPARATOR) and its spaCy Doc. It is a pure function of its inputs: every lookup table
 lives in an `_Article` made per call.
 
-Finding quotes (character level, one paragraph at a time)
---------------------------------------------------------
+Finding quotes (character level, one paragraph at a time: builder/quote_marks.py)
+---------------------------------------------------------------------------------
 * Double marks open and close quotes: curly “ ” (also „ « »), and straight ". Whether a
   mark opens or closes is decided by what touches it: an opener has space or "(" / a dash on
   its left and a word on its right; a closer the reverse. Curly marks keep their shape's
@@ -126,126 +126,10 @@ from typing import Sequence
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 from spacy.tokens import Doc, Token
 
+from .quote_marks import QuotePiece, find_quote_pieces, paragraphs
 from .records import BLOCK_SEPARATOR, CharSpan, MentionFound, QuoteFound
 
-# --- quote marks ---------------------------------------------------------------------------
-
-OPEN_CURLY = "“„«"
-CLOSE_CURLY = "”»"
-STRAIGHT = '"'
-DOUBLE_MARKS = OPEN_CURLY + CLOSE_CURLY + STRAIGHT
-_MARK_RE = re.compile(f"[{re.escape(DOUBLE_MARKS)}]")
-_OPENER_LEFT = frozenset("([{—–-/")  # a straight mark after these opens
-_CLOSER_RIGHT = frozenset(".,;:!?)]}—–-…'’")  # a straight mark before these closes
 _SENTENCE_END_CHARS = frozenset(".!?")
-
-
-@dataclass
-class _Mark:
-    pos: int
-    can_open: bool
-    can_close: bool
-    strong_open: bool  # clearly an opener (space on the left, word on the right)
-
-
-@dataclass
-class _Piece:
-    start: int  # the opening mark
-    end: int  # one past the closing mark, or the paragraph's end when unclosed
-    inner_start: int
-    inner_end: int
-
-
-def _classify(text: str, pos: int, lo: int, hi: int) -> _Mark:
-    """Can the mark at `pos` open or close a quote, judging by what touches it?"""
-    ch = text[pos]
-    prev = text[pos - 1] if pos > lo else " "
-    nxt = text[pos + 1] if pos + 1 < hi else " "
-    left_open = prev.isspace() or prev in _OPENER_LEFT
-    right_open = nxt.isspace() or nxt in _CLOSER_RIGHT or nxt in DOUBLE_MARKS
-    if ch in OPEN_CURLY:
-        if not left_open and right_open:  # `word“ and`: a closer typed with the wrong shape
-            return _Mark(pos, False, True, False)
-        return _Mark(pos, True, False, left_open)
-    if ch in CLOSE_CURLY:
-        if prev.isspace() and not right_open:  # ` ”word`: an opener with the wrong shape
-            return _Mark(pos, True, False, False)
-        return _Mark(pos, False, True, False)
-    can_open = left_open or not right_open
-    can_close = right_open or not left_open
-    return _Mark(pos, can_open, can_close, left_open and not right_open)
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    out, start, sep = [], 0, len(BLOCK_SEPARATOR)
-    while True:
-        k = text.find(BLOCK_SEPARATOR, start)
-        out.append((start, len(text) if k < 0 else k))
-        if k < 0:
-            return out
-        start = k + sep
-
-
-def _strip(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
-
-
-def _open_piece(text: str, open_pos: int, end: int) -> _Piece | None:
-    """A piece from an opening mark to `end` (no closing mark), or None if it is empty."""
-    a, b = _strip(text, open_pos + 1, end)
-    return _Piece(open_pos, b, a, b) if b > a else None
-
-
-def _find_quote_pieces(text: str) -> list[list[_Piece]]:
-    """Pair quote marks paragraph by paragraph. Returns quotes as lists of pieces."""
-    quotes: list[list[_Piece]] = []
-    paras = _paragraphs(text)
-    carry: list[_Piece] = []  # an open multi-paragraph quote, waiting for its next paragraph
-    for pi, (lo, hi) in enumerate(paras):
-        marks = [_classify(text, m.start(), lo, hi) for m in _MARK_RE.finditer(text, lo, hi)]
-        open_mark: _Mark | None = None
-        pending, carry = carry, []
-        if pending:
-            if marks and marks[0].can_open and not text[lo:marks[0].pos].strip():
-                open_mark, marks = marks[0], marks[1:]
-            else:
-                quotes.append(pending)
-                pending = []
-        for mk in marks:
-            if open_mark is None:
-                if mk.can_open:
-                    open_mark = mk
-            elif mk.can_close and mk.pos > open_mark.pos + 1:
-                piece = _Piece(open_mark.pos, mk.pos + 1, open_mark.pos + 1, mk.pos)
-                quotes.append(pending + [piece])
-                pending, open_mark = [], None
-            elif mk.strong_open:
-                # a clear opener while a quote is open: its closing mark is missing. End the
-                # open quote before this mark rather than pairing across it.
-                piece = _open_piece(text, open_mark.pos, mk.pos)
-                if piece is not None or pending:
-                    quotes.append(pending + ([piece] if piece else []))
-                pending, open_mark = [], mk
-        if open_mark is not None:
-            piece = _open_piece(text, open_mark.pos, hi)
-            if piece is not None:
-                nxt = paras[pi + 1][0] if pi + 1 < len(paras) else None
-                if nxt is not None and text[nxt:nxt + 1] in OPEN_CURLY + STRAIGHT:
-                    carry = pending + [piece]  # the multi-paragraph convention
-                    continue
-                quotes.append(pending + [piece])  # capped at its paragraph
-            elif pending:
-                quotes.append(pending)
-        elif pending:
-            quotes.append(pending)
-    if carry:
-        quotes.append(carry)
-    return quotes
-
 
 # --- lexicons ------------------------------------------------------------------------------
 
@@ -310,7 +194,7 @@ _MAX_CLIMB = 8  # how far up the parse a quote's governing verb is looked for
 
 @dataclass
 class _Quote:
-    pieces: list[_Piece]
+    pieces: list[QuotePiece]
     first_tok: int  # the opening mark of the first piece
     last_tok: int  # the closing mark (or last token) of the last piece
     para: int  # paragraph of the first piece
@@ -485,9 +369,9 @@ def _norm_title(word: str) -> str:
 # --- broken quotes -------------------------------------------------------------------------
 
 
-def _merge_broken(art: _Article, raw: list[list[_Piece]]) -> list[list[_Piece]]:
+def _merge_broken(art: _Article, raw: list[list[QuotePiece]]) -> list[list[QuotePiece]]:
     """Join “We are ready,” he said, “and we will act.” into one quote of two pieces."""
-    out: list[list[_Piece]] = []
+    out: list[list[QuotePiece]] = []
     text = art.text
     for pieces in raw:
         if out and _is_broken_pair(art, out[-1][-1], pieces[0]):
@@ -498,7 +382,7 @@ def _merge_broken(art: _Article, raw: list[list[_Piece]]) -> list[list[_Piece]]:
     return out
 
 
-def _is_broken_pair(art: _Article, first: _Piece, second: _Piece) -> bool:
+def _is_broken_pair(art: _Article, first: QuotePiece, second: QuotePiece) -> bool:
     text = art.text
     if text[first.inner_end - 1:first.inner_end] not in (",", "—", "–"):
         return False
@@ -1155,10 +1039,10 @@ def find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound,
     """Direct quotations in `doc` (an article's analysed text), each with its speaker."""
     art = _Article(doc, mentions)
     text = art.text
-    paras = _paragraphs(text)
+    paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
     quotes: list[_Quote] = []
-    for pieces in _merge_broken(art, _find_quote_pieces(text)):
+    for pieces in _merge_broken(art, find_quote_pieces(text)):
         inner = text[pieces[-1].inner_start:pieces[-1].inner_end].rstrip(" ’'")
         q = _Quote(pieces, art.tok_at(pieces[0].start), art.tok_at(pieces[-1].end - 1),
                    bisect_right(para_starts, pieces[0].start) - 1,
