@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from slugify import slugify
+
 from .config import KIND_BY_LABEL
 from .entities import fold
 from .errors import Diagnostic
@@ -139,7 +141,29 @@ def likely_duplicates(site) -> list[Finding]:
     return findings
 
 
-REVIEWS = (one_word_people, unattributed_quotes, kinds_that_differ, likely_duplicates)
+def shared_addresses(site) -> list[Finding]:
+    """Entities whose names make the same page address ("C++" and "C#" are both "c"): the
+    later one gets a number ("c-2"), which readers cannot guess."""
+    first_article: dict[str, Article] = {}
+    for article in reversed(site.index.articles):
+        for mention in article.entities.mentions:
+            first_article.setdefault(mention.entity_id, article)
+    by_id = site.registry.entities
+    findings = []
+    for entity in by_id.values():
+        base = slugify(entity.name) or "entity"
+        if entity.id == base or entity.id not in first_article:
+            continue
+        other = by_id.get(base)
+        article = first_article[entity.id]
+        findings.append(Finding("shared address", _diagnostic(
+            article, entity.name, f"'{entity.name}' makes the same page address as "
+            f"'{other.name if other else base}' ({base}); it is given {entity.id} instead",
+            hint="rename one in data/entities.toml if readers should find it by its name")))
+    return findings
+
+
+REVIEWS = (one_word_people, unattributed_quotes, kinds_that_differ, likely_duplicates, shared_addresses)
 
 
 def review_site(site) -> list[Finding]:

@@ -63,3 +63,17 @@ def test_check_prints_the_review_after_the_links_and_still_passes(make_site, cap
     assert "content/c.md:6: warning: 'Schoof' is a person known by one word only" in err
     assert main(["check", str(root), "--links-only"]) == 0
     assert "for the editors" not in capsys.readouterr().err
+
+
+def test_review_names_entities_whose_page_addresses_collide(make_site):
+    root = make_site({
+        "site.toml": 'title = "Review"\n',
+        "data/entities.toml": '[[entity]]\nname = "C++"\nkind = "product"\n[[entity]]\nname = "C#"\nkind = "product"\n',
+        "content/a.md": article("A", "Developers compared [C++]{entity=\"C++\" kind=product} with "
+                                     "[C#]{entity=\"C#\" kind=product} at the conference."),
+    })
+    found = findings_by_category(root)["shared address"]
+    assert len(found) == 1
+    # names in order: "C#" comes before "C++" and keeps the plain address
+    assert "content/a.md:6: warning: 'C++' makes the same page address as 'C#' (c); it is given c-2 instead" \
+        in found[0], found
