@@ -9,7 +9,8 @@ Copies the PolNeAR corpus site (840 articles) into a temporary folder (never wri
   very texts Gloss analyses, with the same pipeline components and process count;
 - rebuild with nothing changed; full re-render with a warm NLP cache (after a template edit);
   rebuild after editing one article (and the time bare spaCy takes for that article alone);
-- peak memory, summed over the process and its children (sampled from /proc every 50 ms);
+- peak memory, the proportional set size (PSS) summed over the process and its children
+  (sampled from /proc every 50 ms), so pages shared between processes count once;
 - with --scale K, the cold build again over K copies of the corpus under new slugs;
 - Pelican building the same articles without NLP, in its own temporary virtualenv.
 
@@ -51,9 +52,12 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_bytes(pid: int) -> int:
+    """The process's proportional set size: its private memory plus its share of pages it
+    shares with others. Summing plain RSS over a parent and its forked children counts every
+    shared page once per process; summing PSS counts it once."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
