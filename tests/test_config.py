@@ -171,3 +171,14 @@ def test_paths_in_messages_start_from_where_the_user_is(tmp_path, monkeypatch):
         "mysite/site.toml:1: 'per_page' must be at least 1",
         "mysite/site.toml: 'title' is required (add a line such as title = \"...\")",
     ]
+
+
+def test_every_site_toml_key_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from builder.config import TABLES
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for table, options in TABLES.items():
+        for option in options:
+            name = f"`[{table}] {option.key}`" if table else f"`{option.key}`"
+            assert f"| {name} |" in readme, f"{name} is not in README.md's site.toml table"
