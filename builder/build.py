@@ -13,6 +13,7 @@ bytes changed are written (output.py).
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,21 @@ class PreparedArticle:
 def prepare(source: ArticleSource) -> PreparedArticle:
     html = render_markdown(source.body)
     prose = prose_blocks(parse_html(html))
-    return PreparedArticle(source, html, prose.text, tuple(editorial_marks(prose)))
+    marks = editorial_marks(prose)
+    marks += phrase_marks(prose.text, source.link_entities, marks)
+    return PreparedArticle(source, html, prose.text, tuple(sorted(marks, key=lambda m: (m.start, m.end))))
+
+
+def phrase_marks(text: str, links: tuple[tuple[str, str], ...],
+                 taken: list[EditorialMark]) -> list[EditorialMark]:
+    """Front matter's `link_entities`: every whole-word occurrence of each phrase is a mark
+    for its entity, as if written [phrase]{entity="Name"} (inline marks win where they meet)."""
+    found: list[EditorialMark] = []
+    for phrase, name in sorted(links, key=lambda link: -len(link[0])):  # longer phrases first
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+            if not any(m.start < match.end() and match.start() < m.end for m in [*taken, *found]):
+                found.append(EditorialMark("entity", name, match.start(), match.end()))
+    return found
 
 
 def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache: AnalysisCache,

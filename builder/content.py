@@ -32,12 +32,14 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "draft": (bool,),
     "slug": (str,),
     "ignore_entities": (list,),
+    "link_entities": (dict,),
 }
 #: What each key must be, in words, for messages.
 EXPECTED = {
     "title": "a string", "date": "a date such as 2024-10-03", "author": "a string or a list of strings",
     "summary": "a string", "tags": "a string or a list of strings", "source": "a string",
     "url": "a string", "image": "a string", "draft": "true or false", "slug": "a string",
+    "ignore_entities": "a list of names", "link_entities": 'a table of "phrase" = "entity name"',
 }
 #: An article larger than this is refused with a message: a news article is a few dozen kB,
 #: and spaCy's memory grows with the text (about 1 GB for a few MB).
@@ -63,6 +65,7 @@ class ArticleSource:
     image: str = ""
     draft: bool = False
     ignore_entities: tuple[str, ...] = ()  # names never annotated in this article
+    link_entities: tuple[tuple[str, str], ...] = ()  # (phrase, entity name): always that entity
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int, int] | Diagnostic:
@@ -164,7 +167,9 @@ def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[
             problems.append(Diagnostic(display, line, f"unknown front-matter key '{key}' is ignored",
                                        severity="warning"))
         elif (not isinstance(value, FIELDS[key]) or (isinstance(value, bool) and bool not in FIELDS[key])
-              or (isinstance(value, list) and not all(isinstance(v, str) for v in value))):
+              or (isinstance(value, list) and not all(isinstance(v, str) for v in value))
+              or (isinstance(value, dict) and not all(isinstance(k, str) and isinstance(v, str) and k.strip()
+                                                      and v.strip() for k, v in value.items()))):
             wrong_type.add(key)
             problems.append(Diagnostic(display, line, f"'{key}' must be {EXPECTED[key]}, "
                                                       f"not {_describe(value)}"))
@@ -216,6 +221,7 @@ def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[
         source=str(meta.get("source", "")), url=str(meta.get("url", "")),
         image=str(meta.get("image", "")), draft=bool(meta.get("draft", False)),
         ignore_entities=_strings(meta.get("ignore_entities", ())) or (),
+        link_entities=tuple(sorted((k.strip(), v.strip()) for k, v in meta.get("link_entities", {}).items())),
     ), problems
 
 

@@ -131,3 +131,27 @@ def test_bad_overrides_file_is_reported_with_its_path_and_line(make_site):
     messages = [str(d) for d in error.value.diagnostics]
     assert any(m.startswith("data/entities.toml:1: 'X': unknown kind 'planet'") for m in messages), messages
     assert any(m.startswith("data/entities.toml:5: [[entity]] #2 needs a name") for m in messages), messages
+
+
+def test_front_matter_can_force_a_phrase_to_an_entity(make_site):
+    root = make_site({
+        "site.toml": SITE_TOML,
+        "content/a.md": article("A", "NATO Secretary General Mark Rutte arrived on Monday. Later the "
+                                     "Secretary General met soldiers, and the Secretary General's aides left.",
+                                '[link_entities]\n"the Secretary General" = "Mark Rutte"\n'),
+    })
+    result = build(BuildOptions(root=root))
+    html = (result.out_dir / "articles" / "a" / "index.html").read_text()
+    assert html.count('data-entity="mark-rutte" href="/people/mark-rutte/">the Secretary General</a>') == 2
+    assert entities(result)["Mark Rutte"]["mentions"] == 3
+
+
+def test_a_wrong_link_entities_value_is_reported_with_its_line(make_site):
+    root = make_site({
+        "site.toml": SITE_TOML,
+        "content/a.md": article("A", "Text.", 'link_entities = ["not", "a", "table"]\n'),
+    })
+    with pytest.raises(UserError) as error:
+        build(BuildOptions(root=root))
+    assert any("a.md:4: 'link_entities' must be a table of \"phrase\" = \"entity name\"" in str(d)
+               for d in error.value.diagnostics), error.value.diagnostics
