@@ -69,11 +69,9 @@ def _az(page: EntityPage) -> tuple:
 
 
 def sentence_around(text: str, sentences: tuple[SentenceFound, ...], position: int,
-                    starts: list[int] | None = None) -> str:
+                    starts: list[int]) -> str:
     """The sentence the character at `position` is in (`starts`: the sentences' start offsets,
-    when the caller looks up many positions in one article)."""
-    if starts is None:
-        starts = [s.span.start for s in sentences]
+    computed once per article by the caller)."""
     index = bisect_right(starts, position) - 1
     if 0 <= index < len(sentences) and sentences[index].span.end >= position:
         span = sentences[index].span

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator
 
 from .errors import UserError
 from .records import ArticleAnalysis, CharSpan, MentionFound, SentenceFound
@@ -198,13 +198,3 @@ class Analyser:
                 yield from zip(keys, future.result())
         finally:
             self._executor.shutdown(cancel_futures=True)
-
-
-def analyse_texts(texts: Sequence[str], package: str, processes: int = 0) -> Iterator[ArticleAnalysis]:
-    """Analyses in the order of `texts`."""
-    analyser = Analyser(package, processes)
-    for index, text in enumerate(texts):
-        analyser.add(index, text)
-    results = dict(analyser.results())
-    for index in range(len(texts)):
-        yield results[index]
