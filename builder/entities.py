@@ -63,6 +63,12 @@ def fold(text: str) -> str:
     return folded[4:] if folded.startswith("the ") and len(folded) > 4 else folded
 
 
+def _alias_order(name: str) -> tuple[str, str]:
+    """Aliases sorted by their folded form, and spellings that fold alike by the spelling
+    itself: sets iterate in an order that changes from run to run, the output must not."""
+    return fold(name), name
+
+
 def person_words(name: str) -> list[str]:
     """The words of a person's name without leading roles or trailing suffixes."""
     words = name.split()
@@ -369,10 +375,10 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         ids[ref] = slug
-        aliases = tuple(sorted({f for f in cluster.forms if f != name}, key=fold))
+        aliases = tuple(sorted({f for f in cluster.forms if f != name}, key=_alias_order))
         entry = editorial.by_form.get(fold(name))
         if entry is not None:
-            aliases = tuple(sorted({*aliases, *entry.aliases} - {name}, key=fold))
+            aliases = tuple(sorted({*aliases, *entry.aliases} - {name}, key=_alias_order))
             entity_list.append(Entity(slug, name, entry.kind or kind, aliases, entry.description,
                                       entry.image, entry.links, edited=True))
         else:
