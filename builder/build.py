@@ -29,6 +29,7 @@ from .markdown import render_markdown
 from .nlp import Analyser, model_fingerprint, process_count, resolve_model
 from .output import remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
+from .pagedigest import PageManifest
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
 from .records import ArticleAnalysis
 from .render import THEME_DIR, Renderer
@@ -165,6 +166,16 @@ def build_fingerprint(options: BuildOptions, config: SiteConfig, out_dir: Path) 
     return inputs_fingerprint(files, settings)
 
 
+def site_fingerprint(options: BuildOptions, config: SiteConfig) -> str:
+    """What every page depends on besides its own records (see builder.pagedigest): the
+    templates, Gloss's code, site.toml, the editors' data, and the settings."""
+    files = files_under(options.root / "site.toml", options.root / "data", config.templates_dir, THEME_DIR,
+                        GLOSS_CODE_DIR)
+    settings = [f"base_url={config.base_url}", f"drafts={options.drafts}",
+                f"pagefind={pagefind_fingerprint() if config.search.enabled else None}"]
+    return inputs_fingerprint([f for f in files if f.suffix != ".pyc"], settings)
+
+
 def summarise(index: SiteIndex, pages: int) -> dict:
     people = sum(1 for p in index.entities.values() if p.entity.is_person)
     return {"articles": len(index.articles), "people": people,
@@ -223,11 +234,14 @@ def build(options: BuildOptions) -> BuildResult:
     config, warnings, index, analysed = site.config, site.warnings, site.index, site.analysed
 
     remove_stale_staging(out_dir)
-    renderer = Renderer(config, index)
+    manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_fingerprint(options, config))
+    renderer = Renderer(config, index, previous_pages=manifest.previous())
+    manifest.forget()
     with staged_output(out_dir) as out:
         renderer.write_site(out, process_count(config.nlp.processes))
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
+    manifest.record(renderer.page_digests)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:
         stamp.record(fingerprint, out_dir, summary)

@@ -53,6 +53,15 @@ class EntityPage:
 
 
 @dataclass(frozen=True)
+class EntityInArticle:
+    """A person or topic as an article's page lists it: the entity and its counts there."""
+
+    entity: Entity
+    mentions: int
+    quotes: int
+
+
+@dataclass(frozen=True)
 class SiteIndex:
     articles: tuple[Article, ...]  # newest first
     entities: dict[str, EntityPage]  # by id, in id order

@@ -49,6 +49,24 @@ class OutputFolder:
             self.changed.append(relative)
         self.written.append(relative)
 
+    def carry(self, relative: str) -> bool:
+        """Hard-link the previous output's copy of `relative` without reading it: for a file the
+        caller knows is unchanged (its inputs' digest is the same, see builder.pagedigest).
+        False when there is no such file to carry."""
+        if self.previous is None:
+            return False
+        target = self.path_for(relative)
+        old = self.previous.joinpath(*PurePosixPath(relative).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if old.is_symlink():
+                return False
+            os.link(old, target)
+        except OSError:
+            return False
+        self.written.append(relative)
+        return True
+
     def _reuse_previous(self, relative: str, target: Path, data: bytes) -> bool:
         """Hard-link the previous output's copy of `relative` if it holds exactly `data`."""
         if self.previous is None:

@@ -25,8 +25,9 @@ from . import charts
 from .config import SiteConfig
 from .errors import Diagnostic, UserError, display_path
 from .feeds import write_web_files
-from .index import Article, EntityPage, SiteIndex
+from .index import Article, EntityInArticle, EntityPage, SiteIndex
 from .output import OutputFolder
+from .pagedigest import PageDigests
 from .prose import parse_html, prose_blocks
 from .records import Entity
 from .search import build_search_index, pagefind_executable
@@ -72,6 +73,16 @@ class Urls:
         return "" if number == 1 else f"page/{number}/"
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One file of the site: where it goes, how to render it, and the digest of its inputs
+    (None for the few pages that depend on everything and are always rendered)."""
+
+    path: str
+    render: Callable[[], str]
+    digest: str | None = None
+
+
 def _date(value, style: str = "long") -> str:
     if style == "iso":
         return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
@@ -91,9 +102,17 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None):
+    """Renders the site. `previous_pages` ({output path: digest}, see builder.pagedigest) are
+    the pages of the last build in the output folder; a page whose digest is unchanged is
+    carried over from there instead of rendered. `page_digests` collects this build's."""
+
+    def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None,
+                 previous_pages: dict[str, str] | None = None):
         self.config = config
         self.index = index
+        self.previous_pages = previous_pages or {}
+        self.page_digests: dict[str, str] = {}
+        self.digests = PageDigests()
         self.env = env or make_environment(config)
         self.urls = Urls(config.base_path, config.absolute_base)
         self._cards: dict[str, annotation.Card] = {}
@@ -172,32 +191,51 @@ class Renderer:
                 f"{type(exc).__name__}: {exc}"
             raise UserError(Diagnostic(where[0], where[1], f"template error: {message}")) from None
 
-    def page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
-        """(output path, a function that renders it) for every page of the site, in order."""
+    def page_jobs(self) -> list[PageJob]:
+        """Every page of the site, in order."""
         articles = self.index.articles
         per_page = self.config.per_page
         page_count = max(1, math.ceil(len(articles) / per_page))
-        jobs: list[tuple[str, Callable[[], str]]] = []
+        digest = self.digests.of
+        jobs: list[PageJob] = []
         for number in range(1, page_count + 1):
-            jobs.append((Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count)))
+            jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count)))
         for article in articles:
-            jobs.append((Urls.article(article.slug) + "index.html", partial(self._article_page, article)))
+            people, topics = self._entities_of(article, person=True), self._entities_of(article, person=False)
+            jobs.append(PageJob(Urls.article(article.slug) + "index.html",
+                                partial(self._article_page, article, people, topics),
+                                digest("article", article, people, topics, self._annotation_inputs(article))))
         for page in self.index.entities.values():
-            path = Urls.entity(page.entity)
-            jobs.append((path + "index.html", partial(self._entity_page, page)))
-        jobs.append(("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
-                                                  groups=_a_to_z(self.index.people()), kind="person")))
-        jobs.append(("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
-                                                  groups=_a_to_z(self.index.topics()), kind="topic")))
-        jobs.append(("404.html", partial(self._render, "404.html", "404.html")))
+            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page),
+                                digest("entity", page, self.period)))
+        jobs.append(PageJob("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
+                                                         groups=_a_to_z(self.index.people()), kind="person")))
+        jobs.append(PageJob("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
+                                                         groups=_a_to_z(self.index.topics()), kind="topic")))
+        jobs.append(PageJob("404.html", partial(self._render, "404.html", "404.html")))
         if self.site["search"]:
-            jobs.append(("search/index.html", partial(self._render, "search.html", "search/")))
+            jobs.append(PageJob("search/index.html", partial(self._render, "search.html", "search/")))
         return jobs
+
+    def _annotation_inputs(self, article: Article) -> list:
+        """What annotating an article reads besides the article: the cards of the entities
+        it mentions and the names and links of its speakers."""
+        mentioned = sorted({m.entity_id for m in article.entities.mentions})
+        speakers = sorted({q.speaker_id for q in article.entities.quotes if q.speaker_id})
+        return [[self.card(e) for e in mentioned], [self.speaker(e) for e in speakers]]
+
+    def reuse(self, path: str, digest: str | None, out: OutputFolder) -> bool:
+        """Record a file's digest; carry the previous build's copy over if the digest is the
+        same as then. False: the caller renders it."""
+        if digest is None:
+            return False
+        self.page_digests[path] = digest
+        return self.previous_pages.get(path) == digest and out.carry(path)
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """(output path, HTML) for every page of the site."""
-        for path, render in self.page_jobs():
-            yield path, render()
+        for job in self.page_jobs():
+            yield job.path, job.render()
 
     def _home_page(self, number: int, page_count: int) -> str:
         per_page = self.config.per_page
@@ -216,13 +254,14 @@ class Renderer:
         related = Markup(charts.related_bars(page, self.entity_url)) if page.related else None
         return self._render("entity.html", path, page=page, timeline=timeline, related_chart=related)
 
-    def _article_page(self, article: Article) -> str:
-        return self._render(
-            "article.html", Urls.article(article.slug), article=article, body=self.annotated_html(article),
-            people=self._entities_of(article, person=True), topics=self._entities_of(article, person=False))
+    def _article_page(self, article: Article, people: list[EntityInArticle], topics: list[EntityInArticle]) -> str:
+        return self._render("article.html", Urls.article(article.slug), article=article,
+                            body=self.annotated_html(article), people=people, topics=topics)
 
-    def _entities_of(self, article: Article, person: bool) -> list[tuple[EntityPage, int, int]]:
-        """(entity page, mentions, quotes) of the people or topics in an article."""
+    def _entities_of(self, article: Article, person: bool) -> list[EntityInArticle]:
+        """The people or topics of an article with their counts in it, most quoted first. Only
+        the entity and the counts: the page of an article must not depend on the rest of an
+        entity's page, or an edit anywhere would re-render every article naming it."""
         counts: dict[str, int] = {}
         for mention in article.entities.mentions:
             counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
@@ -233,9 +272,9 @@ class Renderer:
             if quote.speaker_id:
                 quotes[quote.speaker_id] = quotes.get(quote.speaker_id, 0) + 1
                 counts.setdefault(quote.speaker_id, 0)
-        rows = [(self.index.entities[e], n, quotes.get(e, 0)) for e, n in counts.items()
+        rows = [EntityInArticle(self.index.entities[e].entity, n, quotes.get(e, 0)) for e, n in counts.items()
                 if e in self.index.entities and self.index.entities[e].entity.is_person == person]
-        return sorted(rows, key=lambda row: (-row[2], -row[1], row[0].entity.name.casefold()))
+        return sorted(rows, key=lambda row: (-row.quotes, -row.mentions, row.entity.name.casefold()))
 
     def _in_the_news(self, page_number: int) -> dict:
         """The people in the most articles of the latest weeks, and their picture: on page 1."""
@@ -268,13 +307,17 @@ class Renderer:
         return json.dumps({"quotes": quotes}, ensure_ascii=False, indent=1) + "\n"
 
     def write_site(self, out: OutputFolder, processes: int = 1) -> None:
-        write_pages(self.page_jobs(), out, processes)
+        jobs = [job for job in self.page_jobs() if not self.reuse(job.path, job.digest, out)]
+        log.debug("pages: %d rendered, %d carried over unchanged", len(jobs), len(self.page_digests) - len(jobs))
+        write_pages(jobs, out, processes)
         out.write("api/entities.json", self.entities_json())
         out.write("api/quotes.json", self.quotes_json())
         out.copy_tree(THEME_DIR / ASSETS, ASSETS)
         out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
         out.copy_tree(self.config.root / "static")
-        write_web_files(out, self.config, self.index, self.urls)
+        write_web_files(out, self.config, self.index, self.urls,
+                        reuse=lambda path, feed: self.reuse(path, self.digests.of("feed", feed.path, feed.title,
+                                                                                  feed.subtitle, *feed.articles), out))
         if self.pagefind is not None:  # last: Pagefind reads the pages written above
             search = build_search_index(out, self.pagefind)
             log.debug("search: Pagefind indexed the site in %.2f s (%d files)", search.seconds, search.files)
@@ -282,10 +325,10 @@ class Renderer:
 
 #: Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_PAGES = 400
-_shard_state: tuple[list, OutputFolder] | None = None  # what forked page writers inherit
+_shard_state: tuple[list[PageJob], OutputFolder] | None = None  # what forked page writers inherit
 
 
-def write_pages(jobs: list[tuple[str, Callable[[], str]]], out: OutputFolder, processes: int) -> None:
+def write_pages(jobs: list[PageJob], out: OutputFolder, processes: int) -> None:
     """Render and write every page, on several cores when the site is large.
 
     Workers are forked, so they inherit the index and the template environment instead of
@@ -296,8 +339,8 @@ def write_pages(jobs: list[tuple[str, Callable[[], str]]], out: OutputFolder, pr
     global _shard_state
     if (processes <= 1 or len(jobs) < PARALLEL_PAGES or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        for path, render in jobs:
-            out.write(path, render())
+        for job in jobs:
+            out.write(job.path, job.render())
         return
     _shard_state = (jobs, out)
     try:
@@ -317,10 +360,10 @@ def _write_shard(task: tuple[int, int]) -> list[tuple[int, str, bool]]:
     out = OutputFolder(parent.root, parent.previous)
     done = []
     for index in range(shard, len(jobs), count):
-        path, render = jobs[index]
+        job = jobs[index]
         changed_before = len(out.changed)
-        out.write(path, render())
-        done.append((index, path, len(out.changed) > changed_before))
+        out.write(job.path, job.render())
+        done.append((index, job.path, len(out.changed) > changed_before))
     return done
 
 

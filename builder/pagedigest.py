@@ -1,0 +1,112 @@
+"""Which pages an edit touches: a digest of each page's inputs, kept from build to build.
+
+Rendering is most of a warm build: an archive of 840 articles has some 8,000 article and entity
+pages and as many feeds. After an edit to one article only a few of them can come out
+different, so every bulk page (an article, an entity page, an entity's feed) gets a digest of
+everything its template is given, and a page whose digest is the one the last build recorded
+is carried over from the previous output by hard link instead of being rendered again.
+
+Digests are conservative. Everything the template can reach is in it: an article page hashes
+its article (front matter and body), the entities it lists and their cards; an entity page
+hashes every article it lists, whole, because a template may show any part of them. The
+site-wide inputs (templates, Gloss's own code, site.toml, data/, the base URL, whether search
+is on) are hashed once into the manifest's `site` key; when that changes, nothing is carried
+over. So a wrong digest can only cost a render, never leave a page stale. Small pages that
+depend on everything (the home pages, the A–Z indexes) are always rendered.
+
+The manifest lives in the cache folder, with the output folder's inode like the build stamp:
+an output folder that was replaced or deleted gets every page rendered.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .index import Article, EntityPage
+
+MANIFEST_NAME = "pages.json"
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class PageDigests:
+    """Digests of the records pages are made from, each computed once per build.
+
+    `repr` of a frozen dataclass spells out every field in a fixed order, so equal records give
+    equal digests; Articles nested in other records are replaced by their own digest, so an
+    article's text is hashed once however many pages list it."""
+
+    def __init__(self) -> None:
+        self._articles: dict[int, str] = {}
+        self._entity_pages: dict[int, str] = {}
+
+    def article(self, article: Article) -> str:
+        key = id(article)
+        if key not in self._articles:
+            self._articles[key] = _hash(repr((article.source, article.entities, article.sentences)))
+        return self._articles[key]
+
+    def entity_page(self, page: EntityPage) -> str:
+        key = id(page)
+        if key not in self._entity_pages:
+            appearances = [(self.article(a.article), a.mentions, a.first_sentence, a.quotes)
+                           for a in page.appearances]
+            self._entity_pages[key] = _hash(repr((page.entity, page.mentions, page.related, appearances)))
+        return self._entity_pages[key]
+
+    def of(self, *parts: object) -> str:
+        """A digest of any records, with Articles and EntityPages among them by their digests."""
+        return _hash(repr([self._stand_in(part) for part in parts]))
+
+    def _stand_in(self, part: object) -> object:
+        if isinstance(part, Article):
+            return ("article", self.article(part))
+        if isinstance(part, EntityPage):
+            return ("entity-page", self.entity_page(part))
+        return part
+
+
+class PageManifest:
+    """The digests of the pages of the last complete build, for the output folder it wrote."""
+
+    def __init__(self, cache_dir: Path | None, out_dir: Path, site: str):
+        self.path = cache_dir / MANIFEST_NAME if cache_dir is not None else None
+        self.out_dir = out_dir.absolute()
+        self.site = site
+
+    def previous(self) -> dict[str, str]:
+        """{output path: digest} of the last build, or {} when it cannot be trusted: another
+        site fingerprint, another or a replaced output folder, or an unreadable file."""
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if (data["site"] == self.site and data["out_dir"] == str(self.out_dir)
+                    and data["inode"] == self.out_dir.stat().st_ino and isinstance(data["pages"], dict)):
+                return {str(k): str(v) for k, v in data["pages"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return {}
+
+    def forget(self) -> None:
+        """Called before the output changes, so that a build that dies half-way leaves no
+        manifest describing an output it did not finish."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def record(self, digests: dict[str, str]) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"site": self.site, "out_dir": str(self.out_dir),
+                              "inode": self.out_dir.stat().st_ino, "pages": digests},
+                             separators=(",", ":"), sort_keys=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        os.replace(tmp, self.path)
