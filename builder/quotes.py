@@ -150,6 +150,9 @@ lash rail estimate believe think feel chant sing pronounce order instruct
 """.split())
 
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
+# Determiners of a noun phrase that brings in someone new ("a New Hampshire Republican said",
+# "one strategist said"): such a phrase never refers back to a named person or group.
+INDEFINITE_DETS = frozenset("a an another one some".split())
 # Mention labels that can speak, and the speaker_label they get: a country or a group
 # speaking is an organisation for our purposes ("Russia said", "Republicans argued").
 SPEAKER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG"}
@@ -631,6 +634,9 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     if art.is_place[subj.i] or subj.ent_type_ in PLACE_LABELS:
         return None
     low = subj.lower_
+    # a pronoun or description refers back from where it stands: in "Trump told reporters he
+    # thought Fields had “…”" the "he" is Trump, not Fields, named after it
+    before_char = min(before_char, subj.idx)
     if low in PERSON_PRONOUNS:
         return _recent_person(art, before_char, low)
     if low in GROUP_PRONOUNS:
@@ -680,8 +686,10 @@ def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
         cands: list[Token] = []
         if child.dep_ in ("appos", "compound", "poss", "nmod"):
             cands = [child] + [t for t in child.children if t.dep_ == "compound"]
-        elif child.dep_ == "prep" and child.lower_ in ("for", "of") and \
-                _norm_title(head.text) in SPOKES_NOUNS:
+        elif child.dep_ == "prep" and ((child.lower_ in ("for", "of") and
+                                         _norm_title(head.text) in SPOKES_NOUNS)
+                                        or child.lower_ == "from"):
+            # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's
             cands = [t for t in child.children if t.dep_ == "pobj"]
         for t in cands:
             k = art.mention_of[t.i]
@@ -707,6 +715,8 @@ def _resolve_description(art: _Article, subj: Token,
                          before_char: int) -> tuple[int, int, str] | None:
     """"the Secretary General" → the latest person whose description has that head word;
     "the newspaper" → the latest organisation."""
+    if _is_indefinite(subj):
+        return None  # "one Florida strategist", "a paper": someone new, not someone named
     head = _norm_title(subj.text)
     k = bisect_left(art.mention_starts, before_char) - 1
     while k >= 0 and art.mentions[k].span.start >= before_char - 8000:
@@ -716,6 +726,11 @@ def _resolve_description(art: _Article, subj: Token,
     if head in ORG_NOUNS:
         return _recent_org(art, before_char)
     return None
+
+
+def _is_indefinite(tok: Token) -> bool:
+    """A noun phrase that introduces someone new: "a", "an", "another", "one" before it."""
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE_DETS for c in tok.children)
 
 
 def _recent_person(art: _Article, before_char: int, pronoun: str) -> tuple[int, int, str] | None:

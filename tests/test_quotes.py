@@ -373,3 +373,27 @@ def test_passage_quoted_over_paragraphs_belongs_to_its_source(run):
         "“It is not what we were promised,” Rusk said.”")
     q = quotes[0]
     assert "Ledger" in q.speaker_text
+
+
+# --- speaker accuracy (issue #3) -------------------------------------------------------------
+
+
+def test_pronoun_refers_back_from_where_it_stands(run):
+    # "he" comes before Okafor is named: it is Brandt, the subject of the sentence
+    text, quotes = run("Mayor Tomas Brandt said on Monday he believed Paul Okafor had "
+                       "“never read the budget at all.”")
+    assert speaker_last_word(only(quotes)) == "Brandt"
+
+
+def test_indefinite_description_names_nobody(run):
+    text, quotes = run(
+        "Greta Holm, the party's longtime strategist, spoke first.",
+        "“The map has never looked worse for us,” said one unaligned strategist.")
+    q = only(quotes)
+    assert q.speaker is None and q.cue == "say"
+
+
+def test_a_document_from_an_organisation_is_theirs(run):
+    text, quotes = run("The Daily Ledger had praised the plan. A report from the Wexley "
+                       "Institute said that “the plan costs twice what its authors claim.”")
+    assert speaker_last_word(only(quotes)) == "Institute"
