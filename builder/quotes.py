@@ -150,6 +150,13 @@ lash rail estimate believe think feel chant sing pronounce order instruct
 """.split())
 
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
+# Reporting verbs that never come before their subject: the name after them is whom they
+# address or describe ("told AFP", "called Smith “a liar”"), never the speaker, unlike
+# "said Smith" or "asked Smith".
+NOT_INVERTED_VERBS = frozenset("""
+tell inform call describe dub label term brand characterize characterise praise criticize
+criticise attack accuse blast slam mock hail applaud urge remind assure thank
+""".split())
 # Determiners of a noun phrase that brings in someone new ("a New Hampshire Republican said",
 # "one strategist said"): such a phrase never refers back to a named person or group.
 INDEFINITE_DETS = frozenset("a an another one some".split())
@@ -463,8 +470,9 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
 
 
 def _reported_clause(tok: Token) -> bool:
-    """Is `tok` the verb of what a reporting verb reports ("said that Romney had…")?"""
-    return tok.dep_ == "ccomp" and not _is_reporting(tok) and _is_reporting(tok.head)
+    """Is `tok` the verb of what a reporting verb reports ("said that Romney had…", "said
+    Clinton's defeat reminded him of…")?"""
+    return tok.dep_ == "ccomp" and _is_reporting(tok.head)
 
 
 def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
@@ -475,6 +483,8 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
     out = []
     n = len(art.doc)
     i, run = verb.i + 1, None
+    if verb.lemma_.lower() in NOT_INVERTED_VERBS:
+        i = n  # "told AFP", "called Braynard": the name after the verb is not the speaker
     while i < n and i - verb.i <= 8 and art.quote_of[i] < 0 and not art.is_boundary(i):
         tok = art.doc[i]
         if art.mention_of[i] < 0 and (art.is_place[i] or tok.ent_type_ in PLACE_LABELS):
@@ -496,10 +506,30 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
         if art.quote_of[i] < 0:
             if tok.dep_ in SUBJECT_DEPS and tok.lower_ not in ("who", "that", "which"):
                 out.append(tok)
-            elif art.mention_of[i] >= 0:
+            elif art.mention_of[i] >= 0 or (i == verb.i - 1 and tok.text in art.name_labels):
+                # a name, or a word the NER labels a name elsewhere right before the verb
+                # ("“…,” Trump barked" with "Trump" unlabelled here)
                 names.append(tok)
         i -= 1
-    return out + names
+    # a name that only modifies another name's apposition is not the speaker: "Gene
+    # Sperling, a Clinton adviser, said" and "Jo Doe, founder of the Center, said" are
+    # Sperling and Doe
+    at = {t.i for t in names}
+    return out + [t for t in names if not _inside_apposition(art, t, at)]
+
+
+def _inside_apposition(art: _Article, tok: Token, names: set[int]) -> bool:
+    k = art.mention_of[tok.i]
+    while tok.dep_ == "compound" and art.mention_of[tok.head.i] == k >= 0:
+        tok = tok.head  # the name's own head word
+    if tok.dep_ not in ("compound", "poss", "pobj"):
+        return False
+    appos = False
+    for a in tok.ancestors:
+        if a.i in names:
+            return appos
+        appos = appos or a.dep_ == "appos"
+    return False
 
 
 def _top_tokens(art: _Article, q: _Quote, qid: int) -> list[Token]:
