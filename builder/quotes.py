@@ -72,12 +72,13 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
 * A noun phrase with a name in it gives the name: "the Clinton campaign", "Trump's
   campaign", "a spokesman, Jo Doe,", "a spokesman for Sanders".
 * he/she → the latest person mention, outside quotes, that was a subject (else the latest
-  person mention) within ~3000 characters before the quote, skipping people the article
+  person mention) within ~3000 characters before the pronoun (or the quote, if that comes
+  first: "Trump told reporters he thought Fields had “…”" is Trump), skipping people the article
   shows to be of the other gender (an honorific before the name, or the pronoun that
   follows the name as a subject, outside quotes). they/it → the latest organisation mention.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
-  the one adding is X.
+  (or "X said Y's defeat reminded him of…, adding") the one adding is X.
 * "said retired surgeon Jo Doe": the modifiers before a name after the verb are skipped.
 * A description ("the Secretary General", "the senator") → the latest person whose
   description contains that head word. Descriptions come from `MentionFound.title` and also
@@ -85,6 +86,14 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   name: "NATO Secretary General Mark Rutte", "Mark Rutte, the NATO chief"; "Sen." counts
   as "senator"), so they work whether or not the mentions stage fills `title`.
   "The newspaper", "the network", "the campaign"... → the latest organisation mention.
+* A description that brings in someone new ("a", "an", "one", "another", "some": "said one
+  Florida strategist", "a paper") never resolves to an earlier person or organisation; "a
+  report from the ACLU" is the ACLU's ("from X" in the phrase).
+* After a verb that never comes before its subject (tell, call, describe, accuse, praise...)
+  the name is whom it addresses or describes ("told AFP", "called Smith “…”"), never the
+  speaker. Before the verb, a name that only modifies another name's apposition is passed
+  over ("Gene Sperling, a Clinton adviser, said" → Sperling), and a word the NER labels a name
+  elsewhere counts when it stands right before the verb ("“…,” Trump barked", "Trump" unlabelled).
 * Anything else ("a White House official said") names nobody: the speaker stays None.
 
 A passage quoted over several paragraphs (its first piece left open, the next paragraphs

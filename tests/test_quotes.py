@@ -375,7 +375,7 @@ def test_passage_quoted_over_paragraphs_belongs_to_its_source(run):
     assert "Ledger" in q.speaker_text
 
 
-# --- speaker accuracy (issue #3) -------------------------------------------------------------
+# --- speaker accuracy (issue 3), continued: pronouns, descriptions, parse slips ---------------
 
 
 def test_pronoun_refers_back_from_where_it_stands(run):
