@@ -72,12 +72,13 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
 * A noun phrase with a name in it gives the name: "the Clinton campaign", "Trump's
   campaign", "a spokesman, Jo Doe,", "a spokesman for Sanders".
 * he/she → the latest person mention, outside quotes, that was a subject (else the latest
-  person mention) within ~3000 characters before the quote, skipping people the article
+  person mention) within ~3000 characters before the pronoun (or the quote, if that comes
+  first: "Trump told reporters he thought Fields had “…”" is Trump), skipping people the article
   shows to be of the other gender (an honorific before the name, or the pronoun that
   follows the name as a subject, outside quotes). they/it → the latest organisation mention.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
-  the one adding is X.
+  (or "X said Y's defeat reminded him of…, adding") the one adding is X.
 * "said retired surgeon Jo Doe": the modifiers before a name after the verb are skipped.
 * A description ("the Secretary General", "the senator") → the latest person whose
   description contains that head word. Descriptions come from `MentionFound.title` and also
@@ -85,6 +86,14 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   name: "NATO Secretary General Mark Rutte", "Mark Rutte, the NATO chief"; "Sen." counts
   as "senator"), so they work whether or not the mentions stage fills `title`.
   "The newspaper", "the network", "the campaign"... → the latest organisation mention.
+* A description that brings in someone new ("a", "an", "one", "another", "some": "said one
+  Florida strategist", "a paper") never resolves to an earlier person or organisation; "a
+  report from the ACLU" is the ACLU's ("from X" in the phrase).
+* After a verb that never comes before its subject (tell, call, describe, accuse, praise...)
+  the name is whom it addresses or describes ("told AFP", "called Smith “…”"), never the
+  speaker. Before the verb, a name that only modifies another name's apposition is passed
+  over ("Gene Sperling, a Clinton adviser, said" → Sperling), and a word the NER labels a name
+  elsewhere counts when it stands right before the verb ("“…,” Trump barked", "Trump" unlabelled).
 * Anything else ("a White House official said") names nobody: the speaker stays None.
 
 A passage quoted over several paragraphs (its first piece left open, the next paragraphs
@@ -150,6 +159,16 @@ lash rail estimate believe think feel chant sing pronounce order instruct
 """.split())
 
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
+# Reporting verbs that never come before their subject: the name after them is whom they
+# address or describe ("told AFP", "called Smith “a liar”"), never the speaker, unlike
+# "said Smith" or "asked Smith".
+NOT_INVERTED_VERBS = frozenset("""
+tell inform call describe dub label term brand characterize characterise praise criticize
+criticise attack accuse blast slam mock hail applaud urge remind assure thank
+""".split())
+# Determiners of a noun phrase that brings in someone new ("a New Hampshire Republican said",
+# "one strategist said"): such a phrase never refers back to a named person or group.
+INDEFINITE_DETS = frozenset("a an another one some".split())
 # Mention labels that can speak, and the speaker_label they get: a country or a group
 # speaking is an organisation for our purposes ("Russia said", "Republicans argued").
 SPEAKER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG"}
@@ -460,8 +479,9 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
 
 
 def _reported_clause(tok: Token) -> bool:
-    """Is `tok` the verb of what a reporting verb reports ("said that Romney had…")?"""
-    return tok.dep_ == "ccomp" and not _is_reporting(tok) and _is_reporting(tok.head)
+    """Is `tok` the verb of what a reporting verb reports ("said that Romney had…", "said
+    Clinton's defeat reminded him of…")?"""
+    return tok.dep_ == "ccomp" and _is_reporting(tok.head)
 
 
 def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
@@ -472,6 +492,8 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
     out = []
     n = len(art.doc)
     i, run = verb.i + 1, None
+    if verb.lemma_.lower() in NOT_INVERTED_VERBS:
+        i = n  # "told AFP", "called Braynard": the name after the verb is not the speaker
     while i < n and i - verb.i <= 8 and art.quote_of[i] < 0 and not art.is_boundary(i):
         tok = art.doc[i]
         if art.mention_of[i] < 0 and (art.is_place[i] or tok.ent_type_ in PLACE_LABELS):
@@ -493,10 +515,30 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
         if art.quote_of[i] < 0:
             if tok.dep_ in SUBJECT_DEPS and tok.lower_ not in ("who", "that", "which"):
                 out.append(tok)
-            elif art.mention_of[i] >= 0:
+            elif art.mention_of[i] >= 0 or (i == verb.i - 1 and tok.text in art.name_labels):
+                # a name, or a word the NER labels a name elsewhere right before the verb
+                # ("“…,” Trump barked" with "Trump" unlabelled here)
                 names.append(tok)
         i -= 1
-    return out + names
+    # a name that only modifies another name's apposition is not the speaker: "Gene
+    # Sperling, a Clinton adviser, said" and "Jo Doe, founder of the Center, said" are
+    # Sperling and Doe
+    at = {t.i for t in names}
+    return out + [t for t in names if not _inside_apposition(art, t, at)]
+
+
+def _inside_apposition(art: _Article, tok: Token, names: set[int]) -> bool:
+    k = art.mention_of[tok.i]
+    while tok.dep_ == "compound" and art.mention_of[tok.head.i] == k >= 0:
+        tok = tok.head  # the name's own head word
+    if tok.dep_ not in ("compound", "poss", "pobj"):
+        return False
+    appos = False
+    for a in tok.ancestors:
+        if a.i in names:
+            return appos
+        appos = appos or a.dep_ == "appos"
+    return False
 
 
 def _top_tokens(art: _Article, q: _Quote, qid: int) -> list[Token]:
@@ -631,6 +673,9 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     if art.is_place[subj.i] or subj.ent_type_ in PLACE_LABELS:
         return None
     low = subj.lower_
+    # a pronoun or description refers back from where it stands: in "Trump told reporters he
+    # thought Fields had “…”" the "he" is Trump, not Fields, named after it
+    before_char = min(before_char, subj.idx)
     if low in PERSON_PRONOUNS:
         return _recent_person(art, before_char, low)
     if low in GROUP_PRONOUNS:
@@ -680,8 +725,10 @@ def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
         cands: list[Token] = []
         if child.dep_ in ("appos", "compound", "poss", "nmod"):
             cands = [child] + [t for t in child.children if t.dep_ == "compound"]
-        elif child.dep_ == "prep" and child.lower_ in ("for", "of") and \
-                _norm_title(head.text) in SPOKES_NOUNS:
+        elif child.dep_ == "prep" and ((child.lower_ in ("for", "of") and
+                                         _norm_title(head.text) in SPOKES_NOUNS)
+                                        or child.lower_ == "from"):
+            # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's
             cands = [t for t in child.children if t.dep_ == "pobj"]
         for t in cands:
             k = art.mention_of[t.i]
@@ -707,6 +754,8 @@ def _resolve_description(art: _Article, subj: Token,
                          before_char: int) -> tuple[int, int, str] | None:
     """"the Secretary General" → the latest person whose description has that head word;
     "the newspaper" → the latest organisation."""
+    if _is_indefinite(subj):
+        return None  # "one Florida strategist", "a paper": someone new, not someone named
     head = _norm_title(subj.text)
     k = bisect_left(art.mention_starts, before_char) - 1
     while k >= 0 and art.mentions[k].span.start >= before_char - 8000:
@@ -716,6 +765,11 @@ def _resolve_description(art: _Article, subj: Token,
     if head in ORG_NOUNS:
         return _recent_org(art, before_char)
     return None
+
+
+def _is_indefinite(tok: Token) -> bool:
+    """A noun phrase that introduces someone new: "a", "an", "another", "one" before it."""
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE_DETS for c in tok.children)
 
 
 def _recent_person(art: _Article, before_char: int, pronoun: str) -> tuple[int, int, str] | None:
