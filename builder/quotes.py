@@ -86,9 +86,20 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   name: "NATO Secretary General Mark Rutte", "Mark Rutte, the NATO chief"; "Sen." counts
   as "senator"), so they work whether or not the mentions stage fills `title`.
   "The newspaper", "the network", "the campaign"... → the latest organisation mention.
-* A description that brings in someone new ("a", "an", "one", "another", "some": "said one
-  Florida strategist", "a paper") never resolves to an earlier person or organisation; "a
-  report from the ACLU" is the ACLU's ("from X" in the phrase).
+* A description that brings in someone new ("a", "an", "one", "another", "some", "several",
+  a number: "said one Florida strategist", "a paper") never resolves to an earlier person or
+  organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase).
+* An unnamed member of a group is not the group (`_anonymous_member`): in an indefinite
+  phrase like that, the group or name it contains is not the speaker either ("an Iowa
+  Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
+  supporter", "a member of the party" → None), unless an apposition names the person ("a
+  Republican senator, Jo Doe, said" → Jo Doe; "Iowa Democrat Jo Doe said" has no
+  determiner and is Jo Doe anyway). A definite organisation still speaks ("the party said",
+  "the White House said", "NATO said", "Democrats said"), and so does whoever an indefinite
+  spokesperson or text stands for ("a Clinton spokesman", "a representative for the union",
+  "a Gallup poll", "a statement from the party"). A person's name with an article is that
+  person ("an angry Rutte"). The nearest such phrase ends the search for a speaker: the
+  names further off are not it.
 * After a verb that never comes before its subject (tell, call, describe, accuse, praise...)
   the name is whom it addresses or describes ("told AFP", "called Smith “…”"), never the
   speaker. Before the verb, a name that only modifies another name's apposition is passed
@@ -166,9 +177,12 @@ NOT_INVERTED_VERBS = frozenset("""
 tell inform call describe dub label term brand characterize characterise praise criticize
 criticise attack accuse blast slam mock hail applaud urge remind assure thank
 """.split())
-# Determiners of a noun phrase that brings in someone new ("a New Hampshire Republican said",
-# "one strategist said"): such a phrase never refers back to a named person or group.
-INDEFINITE_DETS = frozenset("a an another one some".split())
+# Determiners and quantifiers of a noun phrase that brings in someone new ("a New Hampshire
+# Republican said", "one strategist said", "several Democrats said"; a number counts too:
+# "two Republicans said"): such a phrase never refers back to a named person or group, and
+# a group or name inside it is not the speaker either: "an Iowa Democrat" is one unnamed
+# member of the party, "a Trump supporter" is not Trump.
+INDEFINITE_DETS = frozenset("a an another one some several many few most each".split())
 # Mention labels that can speak, and the speaker_label they get: a country or a group
 # speaking is an organisation for our purposes ("Russia said", "Republicans argued").
 SPEAKER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG"}
@@ -187,6 +201,15 @@ team daily tabloid broadcaster service corporation
 # Nouns whose "for X" / "of X" names whom they speak for ("a spokesman for Sanders").
 SPOKES_NOUNS = frozenset("""
 spokesman spokeswoman spokesperson representative campaign office spokespeople
+""".split())
+# Of those, the ones that speak for someone even when indefinite ("a Clinton spokesman said"
+# is Clinton's statement; "a Republican representative" needs "for": "a representative for").
+SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson spokespeople".split())
+# Nouns for a text or a finding, not a person: "a Gallup poll", "a ministry readout", "a
+# Senate staff report" are their author's, however indefinite.
+DOCUMENT_NOUNS = frozenset("""
+report statement poll survey readout account release memo letter study analysis filing
+transcript email tweet post article editorial story investigation review document paper
 """.split())
 # Abbreviated titles, so "Sen. Bernie Sanders" resolves "the senator".
 TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
@@ -464,7 +487,7 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
             subj = None  # "Trump said that Romney had “…,” adding": not Romney's adding
         if subj is not None:
             speaker = _resolve(art, subj, before_char)
-            if speaker is not None or step == 0:
+            if speaker is not None or step == 0 or _anonymous_member(art, subj) is not None:
                 return speaker
         if tok.dep_ == "relcl":
             return _resolve(art, tok.head, before_char)
@@ -473,8 +496,8 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
         tok = tok.head
     for tok in _adjacent_names(art, verb):
         speaker = _resolve(art, tok, before_char)
-        if speaker is not None:
-            return speaker
+        if speaker is not None or _anonymous_member(art, tok) is not None:
+            return speaker  # the nearest is an unnamed member ("a White House official")
     return None
 
 
@@ -667,6 +690,9 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     organisation a pronoun or description refers to."""
     if subj is None:
         return None
+    member = _anonymous_member(art, subj)
+    if member is not None:
+        return _named_member(art, member, before_char)
     k = art.mention_of[subj.i]
     if k >= 0:
         return art.mention_span(k)
@@ -768,8 +794,64 @@ def _resolve_description(art: _Article, subj: Token,
 
 
 def _is_indefinite(tok: Token) -> bool:
-    """A noun phrase that introduces someone new: "a", "an", "another", "one" before it."""
-    return any(c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE_DETS for c in tok.children)
+    """A noun phrase that introduces someone new: "a", "an", "another", "one", "several"...
+    or a number with no definite determiner ("two Republicans", not "the two senators")."""
+    kids = [c for c in tok.children if c.dep_ in ("det", "nummod", "amod", "quantmod")]
+    if any(c.lower_ in INDEFINITE_DETS for c in kids):
+        return True
+    # a number before the noun counts ("two Republicans"), not one after it ("Channel 4")
+    return any(c.dep_ == "nummod" and c.like_num and c.i < tok.i for c in kids) and \
+        not any(c.dep_ in ("det", "poss") for c in tok.children)
+
+
+def _anonymous_member(art: _Article, tok: Token) -> Token | None:
+    """The head of an indefinite noun phrase that `tok` is part of, when that phrase is
+    some unnamed member(s) of a group: "an Iowa Democrat", "a Republican senator", "one
+    Labour MP", "two Republicans", "a Trump supporter". A spokesperson is not one: "a
+    Clinton spokesman" speaks for Clinton, "a representative for the union" for the union;
+    nor is a text from someone ("a statement from the party" is the party's)."""
+    head = tok
+    # from a modifier to the noun it modifies ("Iowa" → "Democrat", "Trump" → "supporter")
+    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
+        head = head.head
+    if not _is_indefinite(head) or _name_label(art, head) == "PERSON" or \
+            art.name_labels.get(head.text) == "PERSON":
+        # "an angry Rutte" (even where the NER labels this "Rutte" otherwise), "Jo Doe, 66,"
+        return None
+    noun = _norm_title(head.text)
+    if head.lower_ in SPOKESPEOPLE or noun in DOCUMENT_NOUNS:
+        return None
+    for child in head.children:
+        if noun in SPOKES_NOUNS and child.dep_ in ("compound", "poss") and \
+                _name_label(art, child) in ("PERSON", "ORG"):
+            return None  # "a Channel 4 representative"; "a Republican representative" is one
+        if child.dep_ == "prep" and (
+                (child.lower_ == "for" and noun in SPOKES_NOUNS) or
+                (child.lower_ == "from" and head.ent_type_ != "NORP" and
+                 any(t.dep_ == "pobj" and t.ent_type_ in ("PERSON", "ORG")
+                     for t in child.children))):
+            return None
+    return head
+
+
+def _name_label(art: _Article, tok: Token) -> str:
+    """PERSON, ORG or NORP when the token is part of such a mention (or of a name the
+    article labels elsewhere), else ""."""
+    k = art.mention_of[tok.i]
+    if k >= 0:
+        return art.mentions[k].label
+    return art.name_labels.get(tok.text, "") if tok.text[:1].isupper() else ""
+
+
+def _named_member(art: _Article, head: Token, before_char: int):
+    """An unnamed member of a group names nobody, unless an apposition names the person
+    ("a Republican senator, Jo Doe, said")."""
+    for child in head.children:
+        if child.dep_ == "appos":
+            named = _resolve(art, child, before_char)
+            if named is not None and named[2] == "PERSON":
+                return named
+    return None
 
 
 def _recent_person(art: _Article, before_char: int, pronoun: str) -> tuple[int, int, str] | None:

@@ -469,3 +469,50 @@ def test_name_inside_an_apposition_is_not_the_speaker(nlp):
                        ("said", 13, "ROOT", "VERB", "say"), (".", 13, "punct", "PUNCT", ".")],
                  ents=[(6, 8, "PERSON"), (10, 11, "PERSON")])
     assert speaker_last_word(only(quotes_of(doc))) == "Sperling"
+
+
+# --- an unnamed member of a group is not the group -----------------------------------------
+
+@pytest.mark.parametrize("lead, attribution", [
+    ("Democrats gathered in Des Moines on Saturday.",
+     "“We have to win back the small towns,” said an Iowa Democrat."),
+    ("Republicans control the chamber.",
+     "“The schedule is a mess,” a Republican senator said on Tuesday."),
+    ("Labour met in Leeds on Sunday.",
+     "“Nobody trusts the front bench any more,” one Labour MP told reporters."),
+    ("Republicans were split over the bill.",
+     "“We cannot vote for this as written,” two Republicans said."),
+    ("The Democrats held a retreat.",
+     "“The message is not landing with voters,” said a Democratic strategist."),
+    ("The Green Party met on Monday.",
+     "“The party has lost its way,” said a member of the party."),
+])
+def test_an_unnamed_member_of_a_group_names_nobody(run, lead, attribution):
+    # still a quote, found by its reporting verb, but not the group's words
+    text, quotes = run(lead, attribution)
+    q = only(quotes)
+    assert q.speaker is None and q.cue in ("say", "tell"), q
+
+
+@pytest.mark.parametrize("lead, attribution, speaker", [
+    ("The Green Party met on Monday.",
+     "“We welcome the ruling,” the party said in a statement.", "Party"),
+    ("", "“We will review the request,” the White House said.", "House"),
+    ("", "“The alliance stands together,” NATO said on Tuesday.", "NATO"),
+    ("", "“We will fight this in court,” Democrats said.", "Democrats"),
+    ("", "“We disagree with the decision,” a Varga campaign spokesman said.", "Varga"),
+])
+def test_an_organisation_or_its_spokesman_is_the_speaker(run, lead, attribution, speaker):
+    text, quotes = run(*([lead] if lead else []), attribution)
+    assert speaker_last_word(only(quotes)) == speaker
+
+
+@pytest.mark.parametrize("attribution", [
+    "“We have to win back the small towns,” said Iowa Democrat Jane Roe.",
+    "“We have to win back the small towns,” Iowa Democrat Jane Roe said.",
+    "“We have to win back the small towns,” a Republican senator, Jane Roe, said.",
+])
+def test_a_named_member_of_a_group_is_the_person(run, attribution):
+    text, quotes = run(attribution)
+    q = only(quotes)
+    assert q.speaker_text == "Jane Roe" and q.speaker_label == "PERSON"
