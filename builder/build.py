@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .cache import CACHE_DIR_NAME, AnalysisCache, BuildStamp, cache_key, files_under, inputs_fingerprint
+from .cache import (CACHE_DIR_NAME, AnalysisCache, BuildStamp, PreparedCache, cache_key, files_under,
+                    inputs_fingerprint)
 from .config import SiteConfig, load_config, with_base_url
 from .content import ArticleSource, read_articles
 from .entities import ArticleInput, Registry, build_registry
@@ -36,6 +38,14 @@ from .render import THEME_DIR, Renderer
 from .search import pagefind_fingerprint
 
 log = logging.getLogger("gloss")
+
+
+@contextmanager
+def timed(stage: str):
+    """Log how long a stage took (`python -m builder -v build` shows it)."""
+    started = time.perf_counter()
+    yield
+    log.debug("time: %-8s %6.2f s", stage, time.perf_counter() - started)
 
 
 @dataclass
@@ -105,8 +115,20 @@ def phrase_marks(text: str, links: tuple[tuple[str, str], ...],
     return found
 
 
+def prepare_cached(source: ArticleSource, cache: PreparedCache | None) -> PreparedArticle:
+    if cache is None:
+        return prepare(source)
+    key = cache.key(source.body, source.link_entities)
+    hit = cache.get(key)
+    if hit is not None:
+        return PreparedArticle(source, *hit)
+    article = prepare(source)
+    cache.put(key, (article.html, article.text, article.marks))
+    return article
+
+
 def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache: AnalysisCache,
-                        progress: Callable[[int, int], None] | None
+                        progress: Callable[[int, int], None] | None, prepared_cache: PreparedCache | None = None
                         ) -> tuple[list[PreparedArticle], list[ArticleAnalysis], int]:
     """Every article prepared, with its analysis from the cache where it can be, from spaCy
     for the rest. spaCy's workers start as soon as there is enough to analyse, so they load
@@ -118,7 +140,7 @@ def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache:
     keys: list[str] = []
     results: list[ArticleAnalysis | None] = []
     for index, source in enumerate(sources):
-        article = prepare(source)
+        article = prepare_cached(source, prepared_cache)
         prepared.append(article)
         keys.append(cache_key(article.text, fingerprint))
         results.append(cache.get(keys[-1], len(article.text)))
@@ -152,6 +174,11 @@ def load_site(options: BuildOptions
 
 
 GLOSS_CODE_DIR = Path(__file__).resolve().parent
+
+
+def code_fingerprint() -> str:
+    """Gloss's own code, hashed: what turns an article into HTML and text."""
+    return inputs_fingerprint([f for f in files_under(GLOSS_CODE_DIR) if f.suffix == ".py"], [])
 
 
 def build_fingerprint(options: BuildOptions, config: SiteConfig, out_dir: Path) -> str:
@@ -198,20 +225,28 @@ class GatheredSite:
 def gather_site(options: BuildOptions) -> GatheredSite:
     """Read, check and analyse every article and build the site-wide index: the whole build
     but the writing, shared by `build` and `check`."""
-    config, sources, overrides, warnings = load_site(options)
+    with timed("read"):
+        config, sources, overrides, warnings = load_site(options)
     for warning in warnings:
         log.warning("%s", warning)
     cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
-    cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
-    prepared, analyses, analysed = prepare_and_analyse(sources, config, cache, options.progress)
-    registry = build_registry(
-        [ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks, p.source.ignore_entities)
-         for p, a in zip(prepared, analyses)],
-        config.nlp.entity_pages, overrides)
-    articles = [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
-                for p, a in zip(prepared, analyses)]
-    return GatheredSite(config, warnings, prepared, analyses, registry, build_index(articles, registry),
-                        analysed)
+    with timed("analyse"):
+        cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
+        prepared_cache = PreparedCache(cache_dir, code_fingerprint()) if options.use_cache else None
+        prepared, analyses, analysed = prepare_and_analyse(sources, config, cache, options.progress,
+                                                           prepared_cache)
+        if prepared_cache is not None:
+            prepared_cache.save()
+    with timed("entities"):
+        registry = build_registry(
+            [ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks, p.source.ignore_entities)
+             for p, a in zip(prepared, analyses)],
+            config.nlp.entity_pages, overrides)
+    with timed("index"):
+        articles = [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
+                    for p, a in zip(prepared, analyses)]
+        index = build_index(articles, registry)
+    return GatheredSite(config, warnings, prepared, analyses, registry, index, analysed)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -237,7 +272,7 @@ def build(options: BuildOptions) -> BuildResult:
     manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_fingerprint(options, config))
     renderer = Renderer(config, index, previous_pages=manifest.previous())
     manifest.forget()
-    with staged_output(out_dir) as out:
+    with timed("output"), staged_output(out_dir) as out:
         renderer.write_site(out, process_count(config.nlp.processes))
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))

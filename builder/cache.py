@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -177,3 +178,64 @@ class BuildStamp:
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+# --- prepared articles (Markdown rendered, prose extracted) ---------------------------------
+
+PREPARED_NAME = "prepared.pickle"
+
+
+class PreparedCache:
+    """The rendered HTML, analysed text and editorial marks of every article of the last build,
+    in one file, so that a rebuild does not run Markdown and an HTML parser over articles that
+    did not change. The key hashes the article's body and front-matter links with Gloss's own
+    code (`code` below), so a change to the Markdown or prose rules invalidates every entry.
+
+    The file is a pickle: it is written and read only by the build in the site's own cache
+    folder, like a compiler's object files, and anything unreadable is ignored. Only the entries
+    the current build used are written back, so the file does not grow with deleted articles.
+    """
+
+    def __init__(self, directory: Path | None, code: str):
+        self.path = directory / PREPARED_NAME if directory is not None else None
+        self.code = code
+        self._old: dict[str, object] = {}
+        self._new: dict[str, object] = {}
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    loaded = pickle.load(handle)
+                if isinstance(loaded, dict):
+                    self._old = loaded
+            except Exception:  # missing, truncated, or from another version: start over
+                self._old = {}
+
+    def key(self, body: str, links: tuple) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        for part in (self.code, repr(links), body):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple | None:
+        """(html, text, marks) of the article with this key, or None."""
+        value = self._old.get(key)
+        if not (isinstance(value, tuple) and len(value) == 3):
+            return None
+        self._new[key] = value
+        return value
+
+    def put(self, key: str, value: object) -> None:
+        self._new[key] = value
+
+    def save(self) -> None:
+        if self.path is None or self._new.keys() == self._old.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(self._new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

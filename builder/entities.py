@@ -173,11 +173,13 @@ def _candidates(article: ArticleInput, editorial: _Editorial) -> list[MentionFou
     forced = [MentionFound(CharSpan(m.start, m.end), m.value, LABEL_FOR_KIND.get(m.kind or "person", "PERSON"))
               for m in article.marks if m.attribute == "entity"]
     found = [m for m in article.analysis.mentions if not any(m.span.overlaps(f.span) for f in forced)]
+    taken = _Occupied(m.span for m in found)
     for quote in article.analysis.quotes:
-        if quote.speaker and not any(m.span.overlaps(quote.speaker) for m in found):
+        if quote.speaker and not taken.overlaps(quote.speaker):
             found.append(MentionFound(quote.speaker, quote.speaker_text or
                                       article.text[quote.speaker.start:quote.speaker.end],
                                       quote.speaker_label or "PERSON"))
+            taken.add(quote.speaker)
     ignored = {fold(name) for name in article.ignore}
     found = [m for m in found if fold(clean_name(m.text)) not in ignored]
     edited = [m for m in map(editorial.apply, found) if m is not None]

@@ -25,23 +25,31 @@ class OutputFolder:
         self.previous = previous if previous is not None and previous.is_dir() else None
         self.written: list[str] = []
         self.changed: list[str] = []  # written paths whose bytes differ from the previous output
+        self._checked_folders: set[str] = set()  # folders path_for has resolved and created
 
     def path_for(self, relative: str) -> Path:
         """The file for a site path such as "people/mark-rutte/index.html"; refuses any path
-        that would land outside the output folder."""
+        that would land outside the output folder. Its folder is created."""
         pure = PurePosixPath(relative)
         # no parts ("" or "."): the folder itself, which a file must never replace
         if (not pure.parts or pure.is_absolute() or any(part in ("..", "") for part in pure.parts)
                 or "\\" in relative):
             raise ValueError(f"output path escapes the site folder: {relative!r}")
         target = self.root.joinpath(*pure.parts)
-        if not target.resolve().is_relative_to(self.root.resolve()):
+        # Resolving follows symlinks, so a link inside the folder cannot lead out of it. It is
+        # done once per folder (a site has thousands of pages, two files in each folder).
+        folder = str(pure.parent)
+        if folder not in self._checked_folders:
+            if not target.parent.resolve().is_relative_to(self.root.resolve()):
+                raise ValueError(f"output path escapes the site folder: {relative!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._checked_folders.add(folder)
+        if target.is_symlink():
             raise ValueError(f"output path escapes the site folder: {relative!r}")
         return target
 
     def write(self, relative: str, content: str | bytes) -> None:
         target = self.path_for(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8") if isinstance(content, str) else content
         target.unlink(missing_ok=True)  # may be a hard link into the previous output
         if not self._reuse_previous(relative, target, data):
@@ -57,7 +65,6 @@ class OutputFolder:
             return False
         target = self.path_for(relative)
         old = self.previous.joinpath(*PurePosixPath(relative).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             if old.is_symlink():
                 return False

@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from .index import Article, EntityPage
+from .records import Entity
 
 MANIFEST_NAME = "pages.json"
 
@@ -44,6 +45,7 @@ class PageDigests:
     def __init__(self) -> None:
         self._articles: dict[int, str] = {}
         self._entity_pages: dict[int, str] = {}
+        self._entities: dict[int, str] = {}
 
     def article(self, article: Article) -> str:
         key = id(article)
@@ -51,23 +53,35 @@ class PageDigests:
             self._articles[key] = _hash(repr((article.source, article.entities, article.sentences)))
         return self._articles[key]
 
+    def entity(self, entity: Entity) -> str:
+        key = id(entity)
+        if key not in self._entities:
+            self._entities[key] = repr(entity)
+        return self._entities[key]
+
     def entity_page(self, page: EntityPage) -> str:
         key = id(page)
         if key not in self._entity_pages:
             appearances = [(self.article(a.article), a.mentions, a.first_sentence, a.quotes)
                            for a in page.appearances]
-            self._entity_pages[key] = _hash(repr((page.entity, page.mentions, page.related, appearances)))
+            related = [(self.entity(entity), count) for entity, count in page.related]
+            self._entity_pages[key] = _hash(repr((self.entity(page.entity), page.mentions, related, appearances)))
         return self._entity_pages[key]
 
     def of(self, *parts: object) -> str:
-        """A digest of any records, with Articles and EntityPages among them by their digests."""
-        return _hash(repr([self._stand_in(part) for part in parts]))
+        """A digest of any records, with the Articles, EntityPages and Entities among them (in
+        lists and tuples too) by their memoised digests."""
+        return _hash(repr(self._stand_in(list(parts))))
 
     def _stand_in(self, part: object) -> object:
+        if isinstance(part, (list, tuple)):
+            return [self._stand_in(item) for item in part]
         if isinstance(part, Article):
             return ("article", self.article(part))
         if isinstance(part, EntityPage):
             return ("entity-page", self.entity_page(part))
+        if isinstance(part, Entity):
+            return self.entity(part)
         return part
 
 

@@ -12,6 +12,7 @@ import logging
 import math
 import multiprocessing
 import threading
+import time
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,7 +205,9 @@ class Renderer:
             people, topics = self._entities_of(article, person=True), self._entities_of(article, person=False)
             jobs.append(PageJob(Urls.article(article.slug) + "index.html",
                                 partial(self._article_page, article, people, topics),
-                                digest("article", article, people, topics, self._annotation_inputs(article))))
+                                digest("article", article, [(row.entity, row.mentions, row.quotes) for row in people],
+                                       [(row.entity, row.mentions, row.quotes) for row in topics],
+                                       self._annotation_inputs(article))))
         for page in self.index.entities.values():
             jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page),
                                 digest("entity", page, self.period)))
@@ -222,7 +225,8 @@ class Renderer:
         it mentions and the names and links of its speakers."""
         mentioned = sorted({m.entity_id for m in article.entities.mentions})
         speakers = sorted({q.speaker_id for q in article.entities.quotes if q.speaker_id})
-        return [[self.card(e) for e in mentioned], [self.speaker(e) for e in speakers]]
+        cards = [self.card(e) for e in mentioned]
+        return [[(c.entity, c.url, c.kind_label, c.context) for c in cards if c], [self.speaker(e) for e in speakers]]
 
     def reuse(self, path: str, digest: str | None, out: OutputFolder) -> bool:
         """Record a file's digest; carry the previous build's copy over if the digest is the
@@ -307,9 +311,13 @@ class Renderer:
         return json.dumps({"quotes": quotes}, ensure_ascii=False, indent=1) + "\n"
 
     def write_site(self, out: OutputFolder, processes: int = 1) -> None:
-        jobs = [job for job in self.page_jobs() if not self.reuse(job.path, job.digest, out)]
-        log.debug("pages: %d rendered, %d carried over unchanged", len(jobs), len(self.page_digests) - len(jobs))
+        started = time.perf_counter()
+        every = self.page_jobs()
+        jobs = [job for job in every if not self.reuse(job.path, job.digest, out)]
         write_pages(jobs, out, processes)
+        log.debug("time: pages    %6.2f s (%d rendered, %d carried over unchanged)", time.perf_counter() - started,
+                  len(jobs), len(every) - len(jobs))
+        started = time.perf_counter()
         out.write("api/entities.json", self.entities_json())
         out.write("api/quotes.json", self.quotes_json())
         out.copy_tree(THEME_DIR / ASSETS, ASSETS)
@@ -318,6 +326,7 @@ class Renderer:
         write_web_files(out, self.config, self.index, self.urls,
                         reuse=lambda path, feed: self.reuse(path, self.digests.of("feed", feed.path, feed.title,
                                                                                   feed.subtitle, *feed.articles), out))
+        log.debug("time: feeds    %6.2f s (feeds, sitemap, API, assets)", time.perf_counter() - started)
         if self.pagefind is not None:  # last: Pagefind reads the pages written above
             search = build_search_index(out, self.pagefind)
             log.debug("search: Pagefind indexed the site in %.2f s (%d files)", search.seconds, search.files)

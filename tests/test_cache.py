@@ -140,3 +140,51 @@ def test_a_fully_cached_build_never_imports_spacy(site):
     done = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["0", "False"]
+
+
+# --- prepared articles (Markdown and prose, builder.cache.PreparedCache) ------------------------
+
+@pytest.fixture
+def markdown_calls(monkeypatch):
+    """The bodies builder.build.prepare renders from Markdown (not from the cache)."""
+    import builder.build
+    calls: list[str] = []
+    real = builder.build.render_markdown
+    monkeypatch.setattr(builder.build, "render_markdown", lambda body: calls.append(body) or real(body))
+    return calls
+
+
+def test_a_rebuild_takes_every_prepared_article_from_the_cache(site, markdown_calls):
+    first = (site / "public" / "articles" / "visit" / "index.html").read_bytes()
+    run_build(site)
+    assert markdown_calls == []
+    assert (site / "public" / "articles" / "visit" / "index.html").read_bytes() == first
+
+
+def test_an_edited_article_alone_is_prepared_again(site, markdown_calls):
+    path = site / "content" / "visit.md"
+    path.write_text(path.read_text().replace("travelled to", "flew to"))
+    run_build(site)
+    assert len(markdown_calls) == 1 and "flew to" in markdown_calls[0]
+    assert "flew to" in (site / "public" / "articles" / "visit" / "index.html").read_text()
+
+
+def test_new_gloss_code_prepares_everything_again(site, markdown_calls, monkeypatch):
+    import builder.build
+    monkeypatch.setattr(builder.build, "code_fingerprint", lambda: "some other version of Gloss")
+    run_build(site)
+    assert len(markdown_calls) == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."])  # the last: pickled 1
+def test_a_damaged_prepared_cache_is_ignored_and_rewritten(site, markdown_calls, damage):
+    from builder.cache import PREPARED_NAME
+    path = site / ".gloss-cache" / PREPARED_NAME
+    assert path.is_file()
+    path.write_bytes(damage)
+    run_build(site)
+    assert len(markdown_calls) == 2
+    assert "Mark Rutte" in (site / "public" / "articles" / "visit" / "index.html").read_text()
+    markdown_calls.clear()
+    run_build(site)
+    assert markdown_calls == []  # written again whole

@@ -159,3 +159,14 @@ def test_aliases_come_out_in_the_same_order_whatever_the_hash_seed():
                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         outputs.add(run.stdout)
     assert len(outputs) == 1, outputs
+
+
+def test_the_digest_of_an_article_page_covers_every_field_of_what_it_flattens():
+    # Renderer.page_jobs lists the fields of cards and entity rows by hand in an article page's
+    # digest; a field added to either without being added there would leave pages stale.
+    from dataclasses import fields
+
+    from builder.annotate import Card
+    from builder.index import EntityInArticle
+    assert [f.name for f in fields(Card)] == ["entity", "url", "kind_label", "context"]
+    assert [f.name for f in fields(EntityInArticle)] == ["entity", "mentions", "quotes"]
