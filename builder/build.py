@@ -29,7 +29,7 @@ from .errors import Diagnostic, UserError, errors_in
 from .index import Article, SiteIndex, build_index
 from .markdown import render_markdown
 from .nlp import Analyser, model_fingerprint, process_count, resolve_model
-from .output import remove_stale_staging, staged_output
+from .output import patched_output, remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
 from .pagedigest import PageManifest
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
@@ -272,7 +272,11 @@ def build(options: BuildOptions) -> BuildResult:
     manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_fingerprint(options, config))
     renderer = Renderer(config, index, previous_pages=manifest.previous())
     manifest.forget()
-    with timed("output"), staged_output(out_dir) as out:
+    # A site most of whose pages the last build already wrote is patched in place; a new one,
+    # or one whose every page changes, is written whole and swapped in. Pagefind must index
+    # the whole new site before it goes live, which only a complete staging folder allows.
+    patch = bool(renderer.previous_pages) and renderer.pagefind is None
+    with timed("output"), (patched_output(out_dir) if patch else staged_output(out_dir)) as out:
         renderer.write_site(out, process_count(config.nlp.processes))
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))

@@ -15,7 +15,7 @@ from .records import ArticleEntities, Entity, Quote, SentenceFound
 RELATED_LIMIT = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """An article with everything its page needs, before annotation."""
 
@@ -30,7 +30,7 @@ class Article:
         return self.source.slug
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Appearance:
     """One article in which an entity appears."""
 
@@ -40,7 +40,7 @@ class Appearance:
     quotes: tuple[Quote, ...]  # said by the entity in this article
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityPage:
     entity: Entity
     appearances: tuple[Appearance, ...]  # newest article first
@@ -52,7 +52,7 @@ class EntityPage:
         return sum(len(a.quotes) for a in self.appearances)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityInArticle:
     """A person or topic as an article's page lists it: the entity and its counts there."""
 
@@ -61,7 +61,7 @@ class EntityInArticle:
     quotes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteIndex:
     articles: tuple[Article, ...]  # newest first
     entities: dict[str, EntityPage]  # by id, in id order

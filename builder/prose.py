@@ -128,7 +128,7 @@ def prose_blocks(root: Tag) -> Prose:
     return Prose("".join(pieces), blocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EditorialMark:
     """An editor's inline mark: [phrase]{entity="Name"} or [“quote”]{speaker="Name"}."""
 

@@ -4,6 +4,9 @@ Every stage takes records and returns records; none of them is mutated after it 
 Character offsets in NLP records are offsets into an article's *analysed text*: the text of
 its prose blocks (see `builder.prose`) joined with `BLOCK_SEPARATOR`, so that one spaCy Doc
 covers the whole article and offsets map back to exactly one block of the annotated HTML.
+
+Records have `__slots__`: an archive of thousands of articles holds millions of mentions,
+sentences and spans, and a slotted record is about half the size of one with a `__dict__`.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from pathlib import Path
 BLOCK_SEPARATOR = "\n\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CharSpan:
     """A half-open range [start, end) of characters in an article's analysed text."""
 
@@ -38,7 +41,7 @@ class CharSpan:
 # --- NLP findings (per article, cacheable: plain data, no spaCy objects) -------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MentionFound:
     """A named-entity mention the model (or a rule) found in the analysed text."""
 
@@ -50,7 +53,7 @@ class MentionFound:
     title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteFound:
     """A direct quotation.
 
@@ -70,12 +73,12 @@ class QuoteFound:
     cue: str = ""  # how the speaker was found: "verb", "according-to", "continuation", ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceFound:
     span: CharSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleAnalysis:
     """Everything the NLP stage learns about one article's analysed text."""
 
@@ -87,7 +90,7 @@ class ArticleAnalysis:
 # --- site-wide records (after alias merging) ------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A person or topic with its own page. `id` is unique across the site and URL-safe."""
 
@@ -105,7 +108,7 @@ class Entity:
         return self.kind == "person"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A resolved mention: this span of an article's analysed text names this entity."""
 
@@ -114,7 +117,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A quote with its speaker resolved to a site entity. `anchor` is its id in the page."""
 
@@ -125,7 +128,7 @@ class Quote:
     cue: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleEntities:
     """What the site-wide registry decided for one article."""
 

@@ -7,6 +7,7 @@ path, so the site works at a domain's root and under a sub-path alike.
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import math
@@ -352,10 +353,15 @@ def write_pages(jobs: list[PageJob], out: OutputFolder, processes: int) -> None:
             out.write(job.path, job.render())
         return
     _shard_state = (jobs, out)
+    # A forked child shares the parent's memory until it writes to a page of it, and the
+    # garbage collector writes to every object it visits: frozen, the objects that exist now
+    # are never visited, so the index stays shared instead of being copied into each child.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             shards = pool.map(_write_shard, [(shard, processes) for shard in range(processes)])
     finally:
+        gc.unfreeze()
         _shard_state = None
     written: list[tuple[int, str, bool]] = sorted(entry for shard in shards for entry in shard)
     out.written += [path for _, path, _ in written]
@@ -366,7 +372,7 @@ def _write_shard(task: tuple[int, int]) -> list[tuple[int, str, bool]]:
     shard, count = task
     assert _shard_state is not None
     jobs, parent = _shard_state
-    out = OutputFolder(parent.root, parent.previous)
+    out = type(parent)(parent.root, parent.previous)
     done = []
     for index in range(shard, len(jobs), count):
         job = jobs[index]

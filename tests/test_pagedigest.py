@@ -53,9 +53,14 @@ def rendered(monkeypatch):
     return seen
 
 
-@pytest.fixture
-def site(tmp_path):
+@pytest.fixture(params=["search", "no search"])
+def site(tmp_path, request):
+    """The sample site, built once. With search, a rebuild writes a whole new output folder (Pagefind
+    must index it before it goes live); without, it patches the output in place."""
     root = copy_sample_site(tmp_path / "site")
+    if request.param == "no search":
+        with open(root / "site.toml", "a", encoding="utf-8") as handle:
+            handle.write("\n[search]\nenabled = false\n")
     build(root)
     return root
 
@@ -96,6 +101,39 @@ def test_an_edit_updates_the_cards_it_changes_in_articles_that_were_not_edited(s
     assert "articles/rutte-first-visit-kyiv/" in rendered
     assert "In 2 articles" not in other.read_text(encoding="utf-8")
     assert_same_as_from_scratch(site, tmp_path)
+
+
+def test_a_deleted_article_and_the_pages_only_it_made_are_gone(site, tmp_path):
+    (site / "content" / "zelenskyy-victory-plan-rada.md").unlink()
+    build(site)
+    assert not (site / "public" / "articles" / "zelenskyy-victory-plan-rada").exists()
+    assert not (site / "public" / "topics" / "verkhovna-rada").exists()
+    assert_same_as_from_scratch(site, tmp_path)
+
+
+def test_a_build_that_fails_while_writing_leaves_the_output_as_it_was(site, tmp_path, monkeypatch):
+    before = tree(site / "public")
+    source = site / "content" / "rutte-first-visit-kyiv.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+
+    def broken(self):
+        raise OSError("disk full")
+    monkeypatch.setattr(Renderer, "quotes_json", broken)  # after the pages are written
+    with pytest.raises(OSError):
+        build(site)
+    assert tree(site / "public") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_unchanged_files_keep_their_inode_and_changed_ones_are_replaced(site):
+    public = site / "public"
+    kept, edited = public / "topics" / "verkhovna-rada" / "index.html", public / "articles" / "rutte-dutch-premiership" / "index.html"
+    before = {path: path.stat().st_ino for path in (kept, edited)}
+    source = site / "content" / "rutte-dutch-premiership.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(site)
+    assert kept.stat().st_ino == before[kept]
+    assert edited.stat().st_ino != before[edited] and "One more line." in edited.read_text(encoding="utf-8")
 
 
 def test_a_template_edit_renders_every_page(site, tmp_path, rendered):
