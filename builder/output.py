@@ -28,6 +28,17 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 
+def _site_path(relative: str) -> PurePosixPath:
+    """A site path as parts, or ValueError for one that is absolute, climbs out with "..", or
+    names the folder itself."""
+    pure = PurePosixPath(relative)
+    # no parts ("" or "."): the folder itself, which a file must never replace
+    if (not pure.parts or pure.is_absolute() or any(part in ("..", "") for part in pure.parts)
+            or "\\" in relative):
+        raise ValueError(f"output path escapes the site folder: {relative!r}")
+    return pure
+
+
 class OutputFolder:
     def __init__(self, root: Path, previous: Path | None = None):
         self.root = root
@@ -39,11 +50,7 @@ class OutputFolder:
     def path_for(self, relative: str) -> Path:
         """The file for a site path such as "people/mark-rutte/index.html"; refuses any path
         that would land outside the output folder. Its folder is created."""
-        pure = PurePosixPath(relative)
-        # no parts ("" or "."): the folder itself, which a file must never replace
-        if (not pure.parts or pure.is_absolute() or any(part in ("..", "") for part in pure.parts)
-                or "\\" in relative):
-            raise ValueError(f"output path escapes the site folder: {relative!r}")
+        pure = _site_path(relative)
         target = self.root.joinpath(*pure.parts)
         # Resolving follows symlinks, so a link inside the folder cannot lead out of it. It is
         # done once per folder (a site has thousands of pages, two files in each folder).
@@ -117,8 +124,7 @@ class PatchFolder(OutputFolder):
             raise ValueError("a patch needs the output folder it patches")
 
     def carry(self, relative: str) -> bool:
-        self.path_for(relative)  # the same checks as for any path
-        live = self.previous.joinpath(*PurePosixPath(relative).parts)
+        live = self.previous.joinpath(*_site_path(relative).parts)  # nothing to create in the patch
         if live.is_symlink() or not live.is_file():
             return False
         self.written.append(relative)
