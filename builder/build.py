@@ -267,6 +267,9 @@ def build(options: BuildOptions) -> BuildResult:
         stamp.forget()  # the output is about to change; the stamp is written again at the end
     site = gather_site(options)
     config, warnings, index, analysed = site.config, site.warnings, site.index, site.analysed
+    # The model's raw findings went into the index; let them go before the page writers fork,
+    # so that an archive's millions of small records are neither kept nor copied into them.
+    del site
 
     remove_stale_staging(out_dir)
     manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_fingerprint(options, config))

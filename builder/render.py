@@ -342,8 +342,8 @@ def write_pages(jobs: list[PageJob], out: OutputFolder, processes: int) -> None:
     """Render and write every page, on several cores when the site is large.
 
     Workers are forked, so they inherit the index and the template environment instead of
-    receiving them pickled; each renders every n-th page and writes it itself, and only the
-    lists of written paths come back. A process with other threads (the preview server)
+    receiving them pickled; each (this process too) renders every n-th page and writes it
+    itself, and only the lists of written paths come back. A process with other threads (the preview server)
     is never forked, since a fork can inherit a lock some thread holds: it renders alone.
     """
     global _shard_state
@@ -358,8 +358,12 @@ def write_pages(jobs: list[PageJob], out: OutputFolder, processes: int) -> None:
     # are never visited, so the index stays shared instead of being copied into each child.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            shards = pool.map(_write_shard, [(shard, processes) for shard in range(processes)])
+        # This process renders a share too instead of waiting: one process fewer copying the
+        # parts of the index it touches (a fork copies every memory page it writes to, and
+        # merely reading a Python object writes its reference count).
+        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
+            others = pool.map_async(_write_shard, [(shard, processes) for shard in range(1, processes)])
+            shards = [_write_shard((0, processes)), *others.get()]
     finally:
         gc.unfreeze()
         _shard_state = None
