@@ -208,3 +208,18 @@ def test_the_digest_of_an_article_page_covers_every_field_of_what_it_flattens():
     from builder.index import EntityInArticle
     assert [f.name for f in fields(Card)] == ["entity", "url", "kind_label", "context"]
     assert [f.name for f in fields(EntityInArticle)] == ["entity", "mentions", "quotes"]
+
+
+def test_pages_written_by_forked_processes_are_the_pages_written_by_one(site, tmp_path, monkeypatch):
+    # The sample site is too small to fork for; lower the threshold so two processes (this
+    # one and a fork) share the pages, in a full build and in an incremental one.
+    import builder.render
+    monkeypatch.setattr(builder.render, "PARALLEL_PAGES", 1)
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[nlp]\n", "[nlp]\nprocesses = 2\n"), encoding="utf-8")
+    build(site)  # site.toml changed: every page rendered, by two processes
+    assert_same_as_from_scratch(site, tmp_path)
+    source = site / "content" / "rutte-first-visit-kyiv.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(site)
+    assert_same_as_from_scratch(site, tmp_path)
