@@ -90,6 +90,19 @@ class OutputFolder:
         self.written.append(relative)
         return True
 
+    def adopt(self, relative: str) -> None:
+        """Take in a file a tool wrote straight into the folder (Pagefind's bundle): one that
+        is the previous output's byte for byte becomes a hard link to that copy. A symlink
+        the tool made is refused, like any path that could lead out of the folder."""
+        target = self.path_for(relative)  # raises for a symlink
+        data = target.read_bytes()
+        link = target.with_name(target.name + ".gloss-link")
+        if self._reuse_previous(relative, link, data):
+            os.replace(link, target)
+        else:
+            self.changed.append(relative)
+        self.written.append(relative)
+
     def _reuse_previous(self, relative: str, target: Path, data: bytes) -> bool:
         """Hard-link the previous output's copy of `relative` if it holds exactly `data`."""
         if self.previous is None:
