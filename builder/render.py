@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from . import annotate as annotation
@@ -101,6 +102,19 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["plural"] = plural
     env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind.title())
     return env
+
+
+def reads_whole_site(env: jinja2.Environment) -> bool:
+    """Whether any template uses `index`, the whole site. Page digests (builder.pagedigest)
+    cover what a page is given; a page that may read anything depends on everything."""
+    for name in env.list_templates():
+        try:
+            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            if "index" in jinja2.meta.find_undeclared_variables(env.parse(source)):
+                return True
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            continue  # rendering reports it with its file and line
+    return False
 
 
 class Renderer:
@@ -198,7 +212,10 @@ class Renderer:
         articles = self.index.articles
         per_page = self.config.per_page
         page_count = max(1, math.ceil(len(articles) / per_page))
-        digest = self.digests.of
+        # With a template that reads the whole site, every page's digest includes all of it.
+        whole_site = (self.digests.of(*articles, *self.index.entities.values())
+                      if reads_whole_site(self.env) else None)
+        digest = partial(self.digests.of, whole_site)
         jobs: list[PageJob] = []
         for number in range(1, page_count + 1):
             jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count)))

@@ -136,6 +136,28 @@ def test_unchanged_files_keep_their_inode_and_changed_ones_are_replaced(site):
     assert edited.stat().st_ino != before[edited] and "One more line." in edited.read_text(encoding="utf-8")
 
 
+def test_the_default_theme_reads_no_more_than_each_page_is_given():
+    # If it read `index` (the whole site), an edit anywhere would render every page again.
+    from builder.config import SiteConfig
+    from builder.render import make_environment, reads_whole_site
+    assert not reads_whole_site(make_environment(SiteConfig(root=REPO / "tests" / "no-such-site", title="T")))
+
+
+def test_a_template_that_reads_the_whole_site_makes_every_page_depend_on_it(site, tmp_path):
+    templates = site / "templates"
+    templates.mkdir()
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    (templates / "base.html").write_text(
+        base.replace("</body>", "<p>{{ index.articles | length }} articles</p></body>"), encoding="utf-8")
+    build(site)
+    (site / "content" / "new.md").write_text('+++\ntitle = "New"\ndate = 2024-11-01\n+++\n\nHello.\n',
+                                             encoding="utf-8")
+    build(site)
+    page = (site / "public" / "topics" / "verkhovna-rada" / "index.html").read_text(encoding="utf-8")
+    assert "<p>6 articles</p>" in page
+    assert_same_as_from_scratch(site, tmp_path)
+
+
 def test_a_template_edit_renders_every_page(site, tmp_path, rendered):
     templates = site / "templates"
     templates.mkdir()
