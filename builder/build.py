@@ -7,8 +7,9 @@ a staging folder that replaces the output only when the whole site is done.
 
 Rebuilds do as little as they can: a build whose inputs (site files, Gloss's own code, the
 model's version, the options) hash the same as the last complete build's stops at once
-(`skip_if_unchanged`); otherwise NLP comes from the per-article cache and only the files whose
-bytes changed are written (output.py).
+(`skip_if_unchanged`); otherwise NLP and the Markdown rendering come from per-article caches
+(cache.py), pages whose inputs did not change are carried over without rendering
+(pagedigest.py), and only the files whose bytes changed are written (output.py).
 """
 from __future__ import annotations
 
