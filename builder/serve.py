@@ -338,6 +338,9 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
     state = PreviewState(out_dir, _initial_base_path(options))
     server = bind(host, port, state)  # before building: a busy port should fail at once
     previous_sigterm = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    # A process started in the background by a shell without job control (a script's `&`,
+    # nohup) inherits SIGINT ignored, and Python then leaves it so: Ctrl-C must stop it anyway.
+    previous_sigint = signal.signal(signal.SIGINT, signal.default_int_handler)
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                name="gloss-preview-http", daemon=True)
     try:
@@ -362,6 +365,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
             server.shutdown()
         server.server_close()
         signal.signal(signal.SIGTERM, previous_sigterm)
+        signal.signal(signal.SIGINT, previous_sigint)
     return 0
 
 

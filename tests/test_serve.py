@@ -33,14 +33,16 @@ def free_port() -> int:
 class Preview:
     """A `serve` subprocess whose stderr is collected line by line."""
 
-    def __init__(self, site: Path, *args: str):
+    def __init__(self, site: Path, *args: str, sigint_ignored: bool = False):
         self.site = site
         self.port = free_port()
         self.lines: list[str] = []
+        # A shell without job control starts `cmd &` with SIGINT ignored, and the child inherits it.
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "builder", "serve", str(site), "--port", str(self.port), *args],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=ignore)
         threading.Thread(target=self._collect, daemon=True).start()
 
     def _collect(self) -> None:
@@ -180,9 +182,10 @@ def test_a_port_in_use_is_one_clear_line(tmp_path):
     assert not (site / "public").exists()  # it failed before building anything
 
 
-def test_ctrl_c_exits_cleanly(tmp_path):
+@pytest.mark.parametrize("started", ["from a terminal", "in the background (SIGINT ignored)"])
+def test_ctrl_c_exits_cleanly(tmp_path, started):
     site = copy_sample_site(tmp_path / "site")
-    preview = Preview(site)
+    preview = Preview(site, sigint_ignored=started != "from a terminal")
     try:
         preview.wait_for_output(r"serving the site on")
         assert preview.interrupt() == 0
