@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -33,20 +33,13 @@ from .nlp import Analyser, model_fingerprint, process_count, resolve_model
 from .output import patched_output, remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
 from .pagedigest import PageManifest
+from .progress import timed
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
 from .records import ArticleAnalysis
 from .render import THEME_DIR, Renderer
 from .search import pagefind_fingerprint
 
 log = logging.getLogger("gloss")
-
-
-@contextmanager
-def timed(stage: str):
-    """Log how long a stage took (`python -m builder -v build` shows it)."""
-    started = time.perf_counter()
-    yield
-    log.debug("time: %-8s %6.2f s", stage, time.perf_counter() - started)
 
 
 @dataclass
@@ -177,31 +170,32 @@ def load_site(options: BuildOptions
 GLOSS_CODE_DIR = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=1)  # the code does not change while Gloss runs
 def code_fingerprint() -> str:
-    """Gloss's own code, hashed: what turns an article into HTML and text."""
+    """Gloss's own code, hashed: what turns an article into HTML, text and pages."""
     return inputs_fingerprint([f for f in files_under(GLOSS_CODE_DIR) if f.suffix == ".py"], [])
+
+
+def _settings(options: BuildOptions, config: SiteConfig) -> list[str]:
+    """The settings and code every page depends on."""
+    return [f"base_url={config.base_url}", f"drafts={options.drafts}", f"code={code_fingerprint()}",
+            # installing Pagefind (or losing it) changes the site: a Search page or none
+            f"pagefind={pagefind_fingerprint() if config.search.enabled else None}"]
 
 
 def build_fingerprint(options: BuildOptions, config: SiteConfig, out_dir: Path) -> str:
     """Everything the output depends on, hashed (see the module docstring)."""
     files = files_under(options.root / "site.toml", options.root / "data", config.content_dir, config.templates_dir,
-                        options.root / "static", THEME_DIR, GLOSS_CODE_DIR)
-    files = [f for f in files if f.suffix != ".pyc"]
-    settings = [f"base_url={config.base_url}", f"drafts={options.drafts}", f"out={out_dir.absolute()}",
-                f"model={model_fingerprint(resolve_model(config.nlp.model))}",
-                # installing Pagefind (or losing it) changes the site: a Search page or none
-                f"pagefind={pagefind_fingerprint() if config.search.enabled else None}"]
-    return inputs_fingerprint(files, settings)
+                        options.root / "static", THEME_DIR)
+    return inputs_fingerprint(files, _settings(options, config) + [
+        f"out={out_dir.absolute()}", f"model={model_fingerprint(resolve_model(config.nlp.model))}"])
 
 
 def site_fingerprint(options: BuildOptions, config: SiteConfig) -> str:
     """What every page depends on besides its own records (see builder.pagedigest): the
     templates, Gloss's code, site.toml, the editors' data, and the settings."""
-    files = files_under(options.root / "site.toml", options.root / "data", config.templates_dir, THEME_DIR,
-                        GLOSS_CODE_DIR)
-    settings = [f"base_url={config.base_url}", f"drafts={options.drafts}",
-                f"pagefind={pagefind_fingerprint() if config.search.enabled else None}"]
-    return inputs_fingerprint([f for f in files if f.suffix != ".pyc"], settings)
+    files = files_under(options.root / "site.toml", options.root / "data", config.templates_dir, THEME_DIR)
+    return inputs_fingerprint(files, _settings(options, config))
 
 
 def summarise(index: SiteIndex, pages: int) -> dict:

@@ -21,6 +21,19 @@ ANALYSIS_VERSION = "5"
 CACHE_DIR_NAME = ".gloss-cache"
 
 
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write through a temporary file and a rename, so a killed build never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def cache_key(text: str, model: str) -> str:
     digest = hashlib.sha256()
     for part in (ANALYSIS_VERSION, model, text):
@@ -94,18 +107,8 @@ class AnalysisCache:
     def put(self, key: str, analysis: ArticleAnalysis) -> None:
         if self.directory is None:
             return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"key": key, "analysis": analysis_to_json(analysis)},
-                             ensure_ascii=False, separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(self._path(key), json.dumps({"key": key, "analysis": analysis_to_json(analysis)},
+                                                     ensure_ascii=False, separators=(",", ":")))
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries not in `keep` (after a full build); returns how many went."""
@@ -148,36 +151,52 @@ def inputs_fingerprint(files: list[Path], settings: list[str]) -> str:
     return digest.hexdigest()
 
 
-class BuildStamp:
-    """What the last complete build was made from and where it went, so that a build whose
-    inputs have not changed since can stop before reading a single article. The output
-    folder's inode is recorded too: a deleted or replaced output is rebuilt."""
+class OutputStamp:
+    """A JSON record about the output folder a complete build wrote, trusted only for that
+    folder: its path and inode are stored with it, so a deleted or replaced output (or another
+    --out) does not match. `forget` it before the output changes, `save` it after."""
 
-    def __init__(self, directory: Path):
-        self.path = directory / BUILD_STAMP_NAME
+    def __init__(self, path: Path | None):
+        self.path = path
 
-    def matches(self, fingerprint: str, out_dir: Path) -> dict | None:
-        """The summary stored with the matching stamp, or None."""
+    def load(self, out_dir: Path) -> dict | None:
+        if self.path is None:
+            return None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if (data["fingerprint"] == fingerprint and data["out_dir"] == str(out_dir.absolute())
-                    and data["inode"] == out_dir.stat().st_ino and isinstance(data["summary"], dict)):
-                return data["summary"]
+            if data["out_dir"] == str(out_dir.absolute()) and data["inode"] == out_dir.stat().st_ino:
+                return data
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return None
 
-    def record(self, fingerprint: str, out_dir: Path, summary: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"fingerprint": fingerprint, "out_dir": str(out_dir.absolute()),
-                              "inode": out_dir.stat().st_ino, "summary": summary})
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        os.replace(tmp, self.path)
+    def save(self, out_dir: Path, fields: dict) -> None:
+        if self.path is not None:
+            write_atomically(self.path, json.dumps({**fields, "out_dir": str(out_dir.absolute()),
+                                                    "inode": out_dir.stat().st_ino},
+                                                   separators=(",", ":"), sort_keys=True))
 
     def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+class BuildStamp(OutputStamp):
+    """What the last complete build was made from, so that a build whose inputs have not
+    changed since can stop before reading a single article."""
+
+    def __init__(self, directory: Path):
+        super().__init__(directory / BUILD_STAMP_NAME)
+
+    def matches(self, fingerprint: str, out_dir: Path) -> dict | None:
+        """The summary stored with the matching stamp, or None."""
+        data = self.load(out_dir)
+        if data is not None and data.get("fingerprint") == fingerprint and isinstance(data.get("summary"), dict):
+            return data["summary"]
+        return None
+
+    def record(self, fingerprint: str, out_dir: Path, summary: dict) -> None:
+        self.save(out_dir, {"fingerprint": fingerprint, "summary": summary})
 
 
 # --- prepared articles (Markdown rendered, prose extracted) ---------------------------------
@@ -230,12 +249,4 @@ class PreparedCache:
     def save(self) -> None:
         if self.path is None or self._new.keys() == self._old.keys():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self._new, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))

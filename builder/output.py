@@ -21,6 +21,7 @@ twice is unlinked first, so a hard link never becomes a way to modify the old fo
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -77,14 +78,11 @@ class OutputFolder:
         """Hard-link the previous output's copy of `relative` without reading it: for a file the
         caller knows is unchanged (its inputs' digest is the same, see builder.pagedigest).
         False when there is no such file to carry."""
-        if self.previous is None:
+        old = self._previous_copy(relative)
+        if old is None:
             return False
-        target = self.path_for(relative)
-        old = self.previous.joinpath(*PurePosixPath(relative).parts)
         try:
-            if old.is_symlink():
-                return False
-            os.link(old, target)
+            os.link(old, self.path_for(relative))
         except OSError:
             return False
         self.written.append(relative)
@@ -103,16 +101,29 @@ class OutputFolder:
             self.changed.append(relative)
         self.written.append(relative)
 
+    def _previous_copy(self, relative: str, data: bytes | None = None) -> Path | None:
+        """The previous output's file for `relative` if there is one (not a symlink), and, when
+        `data` is given, only if it holds exactly those bytes."""
+        if self.previous is None:
+            return None
+        old = self.previous.joinpath(*_site_path(relative).parts)
+        try:
+            if old.is_symlink() or not old.is_file():
+                return None
+            if data is not None and (old.stat().st_size != len(data) or old.read_bytes() != data):
+                return None
+        except OSError:  # unreadable
+            return None
+        return old
+
     def _reuse_previous(self, relative: str, target: Path, data: bytes) -> bool:
         """Hard-link the previous output's copy of `relative` if it holds exactly `data`."""
-        if self.previous is None:
+        old = self._previous_copy(relative, data)
+        if old is None:
             return False
-        old = self.previous.joinpath(*PurePosixPath(relative).parts)
         try:
-            if old.is_symlink() or old.stat().st_size != len(data) or old.read_bytes() != data:
-                return False
             os.link(old, target)
-        except OSError:  # missing, unreadable, or a file system without hard links
+        except OSError:  # a file system without hard links
             return False
         return True
 
@@ -137,8 +148,7 @@ class PatchFolder(OutputFolder):
             raise ValueError("a patch needs the output folder it patches")
 
     def carry(self, relative: str) -> bool:
-        live = self.previous.joinpath(*_site_path(relative).parts)  # nothing to create in the patch
-        if live.is_symlink() or not live.is_file():
+        if self._previous_copy(relative) is None:  # nothing to create in the patch
             return False
         self.written.append(relative)
         return True
@@ -146,15 +156,10 @@ class PatchFolder(OutputFolder):
     def write(self, relative: str, content: str | bytes) -> None:
         target = self.path_for(relative)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        live = self.previous.joinpath(*PurePosixPath(relative).parts)
-        try:
-            same = not live.is_symlink() and live.stat().st_size == len(data) and live.read_bytes() == data
-        except OSError:
-            same = False
         if target.exists():  # written before in this build (a theme file a site overrides)
             target.unlink()
             self.changed.remove(relative)
-        if not same:
+        if self._previous_copy(relative, data) is None:
             target.write_bytes(data)
             self.changed.append(relative)
         self.written.append(relative)
@@ -237,12 +242,13 @@ def remove_stale_staging(out_dir: Path) -> None:
 
 
 def _owner_is_alive(name: str) -> bool:
-    """Whether the build that made this staging folder (".public.staging-PID-xxxx") still runs."""
-    pid_text = name.rsplit(".staging-" if ".staging-" in name else ".patch-", 1)[-1].split("-", 1)[0]
-    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+    """Whether the build that made this staging or patch folder (".public.staging-PID-xxxx",
+    ".public.patch-PID-xxxx") still runs."""
+    found = re.search(r"\.(?:staging|patch)-(\d+)(?:-|$)", name)
+    if found is None or int(found[1]) == os.getpid():
         return False
     try:
-        os.kill(int(pid_text), 0)
+        os.kill(int(found[1]), 0)
     except ProcessLookupError:
         return False
     except PermissionError:

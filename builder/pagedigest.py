@@ -20,11 +20,9 @@ an output folder that was replaced or deleted gets every page rendered.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from pathlib import Path
 
+from .cache import OutputStamp
 from .index import Article, EntityPage
 from .records import Entity
 
@@ -85,42 +83,21 @@ class PageDigests:
         return part
 
 
-class PageManifest:
+class PageManifest(OutputStamp):
     """The digests of the pages of the last complete build, for the output folder it wrote."""
 
     def __init__(self, cache_dir: Path | None, out_dir: Path, site: str):
-        self.path = cache_dir / MANIFEST_NAME if cache_dir is not None else None
-        self.out_dir = out_dir.absolute()
+        super().__init__(cache_dir / MANIFEST_NAME if cache_dir is not None else None)
+        self.out_dir = out_dir
         self.site = site
 
     def previous(self) -> dict[str, str]:
         """{output path: digest} of the last build, or {} when it cannot be trusted: another
         site fingerprint, another or a replaced output folder, or an unreadable file."""
-        if self.path is None:
+        data = self.load(self.out_dir)
+        if data is None or data.get("site") != self.site or not isinstance(data.get("pages"), dict):
             return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if (data["site"] == self.site and data["out_dir"] == str(self.out_dir)
-                    and data["inode"] == self.out_dir.stat().st_ino and isinstance(data["pages"], dict)):
-                return {str(k): str(v) for k, v in data["pages"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        return {}
-
-    def forget(self) -> None:
-        """Called before the output changes, so that a build that dies half-way leaves no
-        manifest describing an output it did not finish."""
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
+        return {str(k): str(v) for k, v in data["pages"].items()}
 
     def record(self, digests: dict[str, str]) -> None:
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"site": self.site, "out_dir": str(self.out_dir),
-                              "inode": self.out_dir.stat().st_ino, "pages": digests},
-                             separators=(",", ":"), sort_keys=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        os.replace(tmp, self.path)
+        self.save(self.out_dir, {"site": self.site, "pages": digests})

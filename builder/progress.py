@@ -1,14 +1,18 @@
-"""Progress for long builds: a bar on a terminal, a plain line elsewhere, nothing with -q.
+"""Progress for long builds: a bar on a terminal, a plain line elsewhere, nothing with -q; and
+each stage's time, with -v.
 
 The bar appears only once the NLP stage has work that takes a while (more than a couple of
 seconds' worth of articles), so small rebuilds stay silent.
 """
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
+
+log = logging.getLogger("gloss")
 
 #: Below this many articles still to analyse, a bar would only flicker.
 MIN_ARTICLES_FOR_BAR = 20
@@ -44,3 +48,11 @@ def progress_reporter(enabled: bool = True, stream=None) -> Iterator[Callable[[i
     finally:
         if state["bar"] is not None:
             state["bar"].close()
+
+
+@contextmanager
+def timed(stage: str) -> Iterator[None]:
+    """Log how long a stage took (`python -m builder -v build` shows it)."""
+    started = time.perf_counter()
+    yield
+    log.debug("time: %-8s %6.2f s", stage, time.perf_counter() - started)

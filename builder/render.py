@@ -13,7 +13,6 @@ import logging
 import math
 import multiprocessing
 import threading
-import time
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from .feeds import write_web_files
 from .index import Article, EntityInArticle, EntityPage, SiteIndex
 from .output import OutputFolder
 from .pagedigest import PageDigests
+from .progress import timed
 from .prose import parse_html, prose_blocks
 from .records import Entity
 from .search import build_search_index, pagefind_executable
@@ -329,22 +329,20 @@ class Renderer:
         return json.dumps({"quotes": quotes}, ensure_ascii=False, indent=1) + "\n"
 
     def write_site(self, out: OutputFolder, processes: int = 1) -> None:
-        started = time.perf_counter()
-        every = self.page_jobs()
-        jobs = [job for job in every if not self.reuse(job.path, job.digest, out)]
-        write_pages(jobs, out, processes)
-        log.debug("time: pages    %6.2f s (%d rendered, %d carried over unchanged)", time.perf_counter() - started,
-                  len(jobs), len(every) - len(jobs))
-        started = time.perf_counter()
-        out.write("api/entities.json", self.entities_json())
-        out.write("api/quotes.json", self.quotes_json())
-        out.copy_tree(THEME_DIR / ASSETS, ASSETS)
-        out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
-        out.copy_tree(self.config.root / "static")
-        write_web_files(out, self.config, self.index, self.urls,
-                        reuse=lambda path, feed: self.reuse(path, self.digests.of("feed", feed.path, feed.title,
-                                                                                  feed.subtitle, *feed.articles), out))
-        log.debug("time: feeds    %6.2f s (feeds, sitemap, API, assets)", time.perf_counter() - started)
+        with timed("pages"):
+            every = self.page_jobs()
+            jobs = [job for job in every if not self.reuse(job.path, job.digest, out)]
+            write_pages(jobs, out, processes)
+        log.debug("pages: %d rendered, %d carried over unchanged", len(jobs), len(every) - len(jobs))
+        with timed("feeds"):  # and the sitemap, the API and the assets
+            out.write("api/entities.json", self.entities_json())
+            out.write("api/quotes.json", self.quotes_json())
+            out.copy_tree(THEME_DIR / ASSETS, ASSETS)
+            out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
+            out.copy_tree(self.config.root / "static")
+            write_web_files(out, self.config, self.index, self.urls,
+                            reuse=lambda path, feed: self.reuse(path, self.digests.of(
+                                "feed", feed.path, feed.title, feed.subtitle, *feed.articles), out))
         if self.pagefind is not None:  # last: Pagefind reads the pages written above
             search = build_search_index(out, self.pagefind)
             log.debug("search: Pagefind indexed the site in %.2f s (%d files)", search.seconds, search.files)
