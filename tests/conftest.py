@@ -17,6 +17,17 @@ def nlp():
     return load_model(resolve_model("en_core_web_sm"))
 
 
+def deletions_done(out_dir: Path, timeout: float = 60.0) -> None:
+    """Wait until the outputs earlier builds replaced are deleted (that runs in the background,
+    see builder.output.delete_in_background)."""
+    import time
+    from builder.output import retired_outputs
+    deadline = time.monotonic() + timeout
+    while retired_outputs(out_dir):
+        assert time.monotonic() < deadline, f"still deleting {retired_outputs(out_dir)}"
+        time.sleep(0.05)
+
+
 def write_site(root: Path, files: dict[str, str]) -> Path:
     """Create a site folder from {relative path: text}; text is dedented."""
     for relative, text in files.items():

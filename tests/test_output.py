@@ -17,7 +17,7 @@ from builder.annotate import visible_text
 from builder.build import BuildOptions, build
 from builder.errors import UserError
 from builder.output import OutputFolder
-from conftest import REPO, write_site
+from conftest import REPO, deletions_done, write_site
 
 ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
 
@@ -184,6 +184,7 @@ def test_a_build_killed_while_writing_leaves_the_output_and_the_next_build_clean
     assert staging[0].exists()  # the leftover the next build must remove
 
     build(BuildOptions(root=root))
+    deletions_done(root / "public")
     assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
     assert (root / "public" / "new.txt").is_file()
 
@@ -198,3 +199,41 @@ def test_a_build_killed_between_its_renames_gets_the_previous_site_back(tmp_path
     remove_stale_staging(out)
     assert (out / "index.html").read_text() == "previous"
     assert not retired.exists() and not (tmp_path / ".public.staging-abc").exists()
+
+
+def test_the_replaced_output_is_deleted_in_the_background(tmp_path, monkeypatch):
+    import builder.output
+    from builder.output import staged_output
+    out = tmp_path / "public"
+    (out / "old" / "deep").mkdir(parents=True)
+    (out / "old" / "deep" / "page.html").write_text("previous")
+    deleted_here = []
+    monkeypatch.setattr(builder.output.shutil, "rmtree", lambda path, **kw: deleted_here.append(path))
+    with staged_output(out) as folder:
+        folder.write("new.html", "next")
+    # the new site is in place the moment the build returns; the old one is out of sight
+    assert sorted(p.name for p in out.iterdir()) == ["new.html"]
+    assert not list(tmp_path.glob(".public.old-*"))
+    assert deleted_here == []  # the build did not wait for it
+    deletions_done(out)
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_deletion_that_died_is_finished_by_the_next_build_and_a_live_one_left_alone(tmp_path):
+    from builder.output import remove_stale_staging
+    out = tmp_path / "public"
+    out.mkdir()
+    dead_pid = subprocess.Popen(["true"])  # a pid that has exited
+    dead_pid.wait()
+    live = subprocess.Popen(["sleep", "30"])
+    try:
+        dead_trash, live_trash = tmp_path / f".public.trash-{dead_pid.pid}", tmp_path / f".public.trash-{live.pid}"
+        for trash in (dead_trash, live_trash):
+            (trash / "people").mkdir(parents=True)
+            (trash / "people" / "index.html").write_text("old")
+        remove_stale_staging(out)
+        assert not dead_trash.exists()
+        assert (live_trash / "people" / "index.html").is_file()
+    finally:
+        live.kill()
+        live.wait()

@@ -13,7 +13,7 @@ import pytest
 
 from builder.pagedigest import MANIFEST_NAME
 from builder.render import Renderer
-from conftest import REPO, copy_sample_site
+from conftest import REPO, copy_sample_site, deletions_done
 
 BASE = "https://example.org/news/"
 
@@ -122,6 +122,7 @@ def test_a_build_that_fails_while_writing_leaves_the_output_as_it_was(site, tmp_
     with pytest.raises(OSError):
         build(site)
     assert tree(site / "public") == before
+    deletions_done(site / "public")
     assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
 
 
