@@ -185,7 +185,7 @@ def patched_output(out_dir: Path) -> Iterator[PatchFolder]:
         live.parent.mkdir(parents=True, exist_ok=True)
         os.replace(patch.joinpath(*parts), live)
     _delete_all_but(out_dir, set(folder.written))
-    shutil.rmtree(patch, ignore_errors=True)
+    delete_in_background(patch, out_dir)  # only its emptied folders are left
 
 
 def _delete_all_but(root: Path, keep: set[str], prefix: str = "") -> bool:
@@ -230,7 +230,7 @@ def staged_output(out_dir: Path) -> Iterator[OutputFolder]:
 
 
 def delete_in_background(retired: Path, out_dir: Path) -> None:
-    """Delete the replaced output in a detached process, so the build is done when the new site
+    """Delete the replaced output (or an applied patch's empty folders) in a detached process, so the build is done when the new site
     is in place. Deleting a site's tree is slow on some disks (25,000 files and 8,000 folders
     take 10 s on a VM disk mounted with `discard`, longer than rendering them), and nothing
     waits for it. The folder is first renamed `.public.trash-PID`, PID being the deleter's,
