@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -48,24 +49,42 @@ class OutputFolder:
         self.previous = previous if previous is not None and previous.is_dir() else None
         self.written: list[str] = []
         self.changed: list[str] = []  # written paths whose bytes differ from the previous output
-        self._checked_folders: set[str] = set()  # folders path_for has resolved and created
+        self._checked_folders: set[str] = set()  # folders path_for has checked and created
 
     def path_for(self, relative: str) -> Path:
         """The file for a site path such as "people/mark-rutte/index.html"; refuses any path
         that would land outside the output folder. Its folder is created."""
         pure = _site_path(relative)
         target = self.root.joinpath(*pure.parts)
-        # Resolving follows symlinks, so a link inside the folder cannot lead out of it. It is
-        # done once per folder (a site has thousands of pages, two files in each folder).
-        folder = str(pure.parent)
-        if folder not in self._checked_folders:
-            if not target.parent.resolve().is_relative_to(self.root.resolve()):
-                raise ValueError(f"output path escapes the site folder: {relative!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._checked_folders.add(folder)
-        if target.is_symlink():
+        if not self._inside(pure.parent) or target.is_symlink():
             raise ValueError(f"output path escapes the site folder: {relative!r}")
         return target
+
+    def _inside(self, folder: PurePosixPath) -> bool:
+        """Create `folder` and its parents as real folders, none of them a symlink (which
+        could lead out of the site). Each folder is checked once, one step below its parent:
+        a site has thousands of folders, and resolving each whole path costs a system call
+        per part of it."""
+        key = str(folder)
+        if key in self._checked_folders:
+            return True
+        if key == ".":  # the root itself: where the build was told to write
+            self.root.mkdir(parents=True, exist_ok=True)
+        else:
+            if not self._inside(folder.parent):
+                return False
+            path = self.root.joinpath(*folder.parts)
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                pass
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                return False
+            if not stat.S_ISDIR(mode):
+                raise NotADirectoryError(f"{path}: a file where the site needs a folder")
+        self._checked_folders.add(key)
+        return True
 
     def write(self, relative: str, content: str | bytes) -> None:
         target = self.path_for(relative)
