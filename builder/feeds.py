@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .config import SiteConfig
 from .errors import Diagnostic
@@ -183,24 +183,18 @@ def absolute_url_warning(config: SiteConfig) -> Diagnostic | None:
                       hint='set base_url = "https://example.org/" or build with --base-url')
 
 
-def write_web_files(out: OutputFolder, config: SiteConfig, index: SiteIndex, urls: "Urls",
-                    reuse: Callable[[str, Feed], bool] | None = None) -> None:
-    """Feeds, sitemap, robots.txt and the GitHub Pages files, after every page is written (the
-    sitemap lists what was written, static/ pages included). A robots.txt or CNAME the site
-    ships in static/ is kept. `reuse(path, feed)` may carry an entity's unchanged feed over
-    from the previous build instead (the site feed, one file, is always written)."""
+def write_web_files(out: OutputFolder, config: SiteConfig, index: SiteIndex, urls: "Urls") -> None:
+    """The site feed, sitemap, robots.txt and the GitHub Pages files, after every page is
+    written (the sitemap lists what was written, static/ pages included). A robots.txt or CNAME
+    the site ships in static/ is kept. The entities' feeds are written with the pages."""
     from .render import Urls  # render imports this module
     warning = absolute_url_warning(config)
     if warning:
         # fine for a local preview, so not a warning on every build: `check` reports it
         log.debug("%s", warning)
     shipped = set(out.written)
-    feeds = [site_feed(config, index)]
-    feeds += [entity_feed(config, page, Urls.entity(page.entity)) for page in index.entities.values()]
-    for number, feed in enumerate(feeds):
-        if number and reuse is not None and reuse(feed.path, feed):
-            continue
-        out.write(feed.path, atom_feed(feed, config, urls.absolute))
+    feed = site_feed(config, index)
+    out.write(feed.path, atom_feed(feed, config, urls.absolute))
     lastmod = {"": _day(newest(index.articles))} if index.articles else {}
     for article in index.articles:
         lastmod[Urls.article(article.slug)] = _day(article.source.date)

@@ -26,7 +26,7 @@ from . import annotate as annotation
 from . import charts
 from .config import SiteConfig
 from .errors import Diagnostic, UserError, display_path
-from .feeds import write_web_files
+from .feeds import atom_feed, entity_feed, write_web_files
 from .index import Article, EntityInArticle, EntityPage, SiteIndex
 from .output import OutputFolder
 from .pagedigest import PageDigests
@@ -229,6 +229,12 @@ class Renderer:
         for page in self.index.entities.values():
             jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page),
                                 digest("entity", page, self.period)))
+        # An entity's feed is a page job too, so feeds are written on every core and carried
+        # over like pages; it reads no template, so its digest is its own.
+        for page in self.index.entities.values():
+            feed = entity_feed(self.config, page, Urls.entity(page.entity))
+            jobs.append(PageJob(feed.path, partial(atom_feed, feed, self.config, self.urls.absolute),
+                                self.digests.of("feed", feed.path, feed.title, feed.subtitle, *feed.articles)))
         jobs.append(PageJob("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
                                                          groups=_a_to_z(self.index.people()), kind="person")))
         jobs.append(PageJob("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
@@ -333,16 +339,14 @@ class Renderer:
             every = self.page_jobs()
             jobs = [job for job in every if not self.reuse(job.path, job.digest, out)]
             write_pages(jobs, out, processes)
-        log.debug("pages: %d rendered, %d carried over unchanged", len(jobs), len(every) - len(jobs))
-        with timed("feeds"):  # and the sitemap, the API and the assets
+        log.debug("pages and feeds: %d rendered, %d carried over unchanged", len(jobs), len(every) - len(jobs))
+        with timed("web files"):  # the site feed, the sitemap, the API and the assets
             out.write("api/entities.json", self.entities_json())
             out.write("api/quotes.json", self.quotes_json())
             out.copy_tree(THEME_DIR / ASSETS, ASSETS)
             out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
             out.copy_tree(self.config.root / "static")
-            write_web_files(out, self.config, self.index, self.urls,
-                            reuse=lambda path, feed: self.reuse(path, self.digests.of(
-                                "feed", feed.path, feed.title, feed.subtitle, *feed.articles), out))
+            write_web_files(out, self.config, self.index, self.urls)
         if self.pagefind is not None:  # last: Pagefind reads the pages written above
             search = build_search_index(out, self.pagefind)
             log.debug("search: Pagefind indexed the site in %.2f s (%d files)", search.seconds, search.files)
