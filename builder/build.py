@@ -21,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from .cache import (CACHE_DIR_NAME, AnalysisCache, BuildStamp, PreparedCache, cache_key, files_under,
-                    inputs_fingerprint)
+from .cache import (BODIES_DIR_NAME, CACHE_DIR_NAME, AnalysisCache, AnnotatedBodies, BuildStamp, PreparedCache,
+                    cache_key, files_under, inputs_fingerprint)
 from .config import SiteConfig, load_config, with_base_url
 from .content import ArticleSource, read_articles
 from .entities import ArticleInput, Registry, build_registry
@@ -268,7 +268,8 @@ def build(options: BuildOptions) -> BuildResult:
 
     remove_stale_staging(out_dir)
     manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_fingerprint(options, config))
-    renderer = Renderer(config, index, previous_pages=manifest.previous())
+    bodies = AnnotatedBodies(cache_dir / BODIES_DIR_NAME if options.use_cache else None, code_fingerprint())
+    renderer = Renderer(config, index, previous_pages=manifest.previous(), bodies=bodies)
     manifest.forget()
     # A site most of whose pages the last build already wrote is patched in place; a new one,
     # or one whose every page changes, is written whole and swapped in. Pagefind must index
@@ -279,6 +280,7 @@ def build(options: BuildOptions) -> BuildResult:
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
     manifest.record(renderer.page_digests)
+    bodies.keep_only(renderer.body_keys)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:
         stamp.record(fingerprint, out_dir, summary)

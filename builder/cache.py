@@ -250,3 +250,53 @@ class PreparedCache:
         if self.path is None or self._new.keys() == self._old.keys():
             return
         write_atomically(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# --- annotated article bodies -----------------------------------------------------------------
+
+BODIES_DIR_NAME = "annotated"
+
+
+class AnnotatedBodies:
+    """Article bodies as annotated HTML, one file each, keyed by a digest of everything
+    annotating reads (the article, the cards of the entities it mentions, its speakers) and
+    Gloss's own code. Annotating parses and rewrites the article's HTML tree, most of the time
+    an article page takes; it does not depend on the templates, so after a theme edit every
+    article page is rendered again around the body it had.
+
+    Each entry starts with its key on a line of its own: a file that is not what its name says
+    (copied, truncated by hand) is ignored and written again. Entries are written atomically,
+    from any of the page-writing processes. `keep_only` drops the entries the build did not use.
+    """
+
+    def __init__(self, directory: Path | None, code: str):
+        self.directory = directory
+        self.code = code
+
+    def key(self, inputs_digest: str) -> str:
+        return hashlib.blake2b(f"{self.code}\0{inputs_digest}".encode(), digest_size=20).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / f"{key}.html"
+
+    def get(self, key: str) -> str | None:
+        if self.directory is None:
+            return None
+        try:
+            stored = self._path(key).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        first, _, body = stored.partition("\n")
+        return body if first == key else None
+
+    def put(self, key: str, body: str) -> None:
+        if self.directory is not None:
+            write_atomically(self._path(key), f"{key}\n{body}")
+
+    def keep_only(self, keys: set[str]) -> None:
+        if self.directory is None or not self.directory.is_dir():
+            return
+        for path in self.directory.glob("*.html"):
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from . import annotate as annotation
 from . import charts
+from .cache import AnnotatedBodies
 from .config import SiteConfig
 from .errors import Diagnostic, UserError, display_path
 from .feeds import atom_feed, entity_feed, write_web_files
@@ -123,12 +124,14 @@ class Renderer:
     carried over from there instead of rendered. `page_digests` collects this build's."""
 
     def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None,
-                 previous_pages: dict[str, str] | None = None):
+                 previous_pages: dict[str, str] | None = None, bodies: AnnotatedBodies | None = None):
         self.config = config
         self.index = index
         self.previous_pages = previous_pages or {}
         self.page_digests: dict[str, str] = {}
         self.digests = PageDigests()
+        self.bodies = bodies or AnnotatedBodies(None, "")
+        self.body_keys: set[str] = set()  # the annotated bodies this build's pages use
         self.env = env or make_environment(config)
         self.urls = Urls(config.base_path, config.absolute_base)
         self._cards: dict[str, annotation.Card] = {}
@@ -221,11 +224,14 @@ class Renderer:
             jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count)))
         for article in articles:
             people, topics = self._entities_of(article, person=True), self._entities_of(article, person=False)
+            annotation_inputs = self._annotation_inputs(article)
+            body_key = self.bodies.key(self.digests.of("body", article, annotation_inputs))
+            self.body_keys.add(body_key)
             jobs.append(PageJob(Urls.article(article.slug) + "index.html",
-                                partial(self._article_page, article, people, topics),
+                                partial(self._article_page, article, people, topics, body_key),
                                 digest("article", article, [(row.entity, row.mentions, row.quotes) for row in people],
                                        [(row.entity, row.mentions, row.quotes) for row in topics],
-                                       self._annotation_inputs(article))))
+                                       annotation_inputs)))
         for page in self.index.entities.values():
             jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page),
                                 digest("entity", page, self.period)))
@@ -282,9 +288,14 @@ class Renderer:
         related = Markup(charts.related_bars(page, self.entity_url)) if page.related else None
         return self._render("entity.html", path, page=page, timeline=timeline, related_chart=related)
 
-    def _article_page(self, article: Article, people: list[EntityInArticle], topics: list[EntityInArticle]) -> str:
+    def _article_page(self, article: Article, people: list[EntityInArticle], topics: list[EntityInArticle],
+                      body_key: str) -> str:
+        body = self.bodies.get(body_key)
+        if body is None:
+            body = self.annotated_html(article)
+            self.bodies.put(body_key, body)
         return self._render("article.html", Urls.article(article.slug), article=article,
-                            body=self.annotated_html(article), people=people, topics=topics)
+                            body=body, people=people, topics=topics)
 
     def _entities_of(self, article: Article, person: bool) -> list[EntityInArticle]:
         """The people or topics of an article with their counts in it, most quoted first. Only

@@ -171,6 +171,53 @@ def test_a_template_edit_renders_every_page(site, tmp_path, rendered):
     assert_same_as_from_scratch(site, tmp_path)
 
 
+def edit_theme(site: Path) -> None:
+    templates = site / "templates"
+    templates.mkdir(exist_ok=True)
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    (templates / "base.html").write_text(base.replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+
+
+def test_a_template_edit_reuses_the_annotated_bodies(site, tmp_path, monkeypatch):
+    annotated: list[str] = []
+    annotate = Renderer.annotated_html
+
+    def counting(self, article):
+        annotated.append(article.slug)
+        return annotate(self, article)
+    monkeypatch.setattr(Renderer, "annotated_html", counting)
+    edit_theme(site)
+    build(site)
+    assert annotated == []  # every article page was rendered around the body it had
+    page = (site / "public" / "articles" / "rutte-first-visit-kyiv" / "index.html").read_text(encoding="utf-8")
+    assert "<!-- edited -->" in page and 'class="quote' in page
+    assert_same_as_from_scratch(site, tmp_path)
+
+
+def test_a_damaged_or_missing_annotated_body_is_made_again(site, tmp_path, monkeypatch):
+    bodies = sorted((site / ".gloss-cache" / "annotated").glob("*.html"))
+    assert len(bodies) == len(list((site / "content").glob("*.md"))) - 1  # the draft is not built
+    bodies[0].write_text("another key\n<p>another article</p>", encoding="utf-8")
+    bodies[1].unlink()
+    edit_theme(site)
+    annotated: list[str] = []
+    annotate = Renderer.annotated_html
+    monkeypatch.setattr(Renderer, "annotated_html",
+                        lambda self, article: annotated.append(article.slug) or annotate(self, article))
+    build(site)
+    assert len(annotated) == 2
+    assert_same_as_from_scratch(site, tmp_path)
+
+
+def test_only_the_bodies_of_the_current_articles_are_kept(site):
+    source = site / "content" / "rutte-dutch-premiership.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    (site / "content" / "zelenskyy-victory-plan-rada.md").unlink()
+    result = build(site)
+    bodies = list((site / ".gloss-cache" / "annotated").glob("*.html"))
+    assert len(bodies) == len(result.index.articles)
+
+
 @pytest.mark.parametrize("damage", ["corrupt", "replaced output"])
 def test_a_manifest_that_cannot_be_trusted_renders_every_page(site, tmp_path, rendered, damage):
     if damage == "corrupt":
