@@ -45,15 +45,22 @@ Sentences here are delimited by . ! ? tokens outside quotes (not a split-off abb
 point) and by paragraph ends; spaCy's own sentences are not used because they can run over
 "\n\n" and through quotes. For each quote, the first of these that fires gives the cue:
 1. the words between the pieces of a broken quote (“…,” he said, “…”);
+   a byline after a dash in a digest of excerpts ("Polls were just early - Jo Doe: “…”"),
+   whatever the headline before the dash says;
 2. the parse: climbing from the quote's words, inside the quote's sentence, to the first
    reporting verb that governs them ("…,” Rutte said", "said Rutte", "Rutte said: “…”",
-   "Rutte told reporters that “…”", "Obama said he was “surprised and troubled”");
+   "Rutte told reporters that “…”", "Obama said he was “surprised and troubled”"). When
+   that verb, before the quote, is inside a clause that another reporting verb before it
+   reports, the outer one vouches for the quote: "Doe said she is sure Roe will continue
+   to be “…”" and "Doe said Roe begged him and “…”" are Doe's;
 3. a quote ending in , ? ! or a dash, followed by "Name verb" or "verb Name": that verb,
    whatever it is ("“…,” Toomey fumed");
 4. a name and a colon right before the quote ("Clinton: “…”", "More from Clinton: “…”"),
    unless a subject earlier in the sentence names someone ("Perez compared him with
    Clinton: “…”" is Perez, found by rule 6);
-5. a reporting verb or "according to X" elsewhere in the quote's sentence (after a quote
+5. a clause "subject verb [back, forcefully]" ending with a colon or comma right before
+   the quote, whatever the verb ("When Roe suggested…, Doe fired back: “…”" is Doe);
+   else a reporting verb or "according to X" elsewhere in the quote's sentence (after a quote
    that ends with a full stop only a bare "X said." counts: "X said the plan..." after a
    finished quote starts a new statement);
 6. for a quote inside a sentence with no reporting verb, the subject of the clause that
@@ -80,6 +87,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
   (or "X said Y's defeat reminded him of…, adding") the one adding is X.
 * "said retired surgeon Jo Doe": the modifiers before a name after the verb are skipped.
+  "said Army Capt. Jo Doe": an abbreviated title's point ends no sentence, and a parse that
+  takes the title for the subject (or gives the verb two subjects) means the person.
 * A description ("the Secretary General", "the senator") → the latest person whose
   description contains that head word. Descriptions come from `MentionFound.title` and also
   from the Doc itself (the compounds, modifiers and appositions the parse hangs on each
@@ -219,6 +228,11 @@ TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
 # Function words a Title-Case title may leave in lower case.
 _TITLE_SMALL = frozenset("a an the of and or but for nor on in at to by with from as is are vs"
                          " via de la le del du".split())
+# Abbreviated titles whose point the tokenizer may split off ("Capt", "."): that point
+# never ends a sentence before a name.
+_TITLE_ABBREVIATIONS = frozenset("""
+capt sgt maj cpl pvt lt col gen adm cmdr gov sen rep rev dr prof mr mrs ms atty supt amb
+""".split())
 _FIRST_SECOND_PERSON = frozenset("i i'm i’m we we're we’re you you're you’re me my our us".split())
 _WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
 
@@ -267,6 +281,9 @@ class _Article:
                 nxt = text[cols[i + 1][0]]
                 if nxt in "),;:" or nxt.islower():
                     self.boundary[i] = False
+                elif i > 0 and cols[i - 1][0] + cols[i - 1][1] == cols[i][0] and \
+                        text[cols[i - 1][0]:cols[i][0]].lower() in _TITLE_ABBREVIATIONS:
+                    self.boundary[i] = False  # "said Army Capt. Jo Doe": a title, not an end
         self.quote_of = [-1] * n  # index of the quote a token belongs to
         # the NER often labels a repeated surname a place ("Vladeck said" after "Stephen
         # Vladeck"): a one-word place mention that is the surname of a person is that person
@@ -450,11 +467,15 @@ def _own_subject(art: _Article, tok: Token) -> Token | None:
     """A verb's own subject. Words inside quotes are never the subject (the parser often
     hangs the quote's own subject on the reporting verb), nor words across a sentence or
     paragraph end (spaCy's sentences can run over "\n\n")."""
-    for child in tok.children:
-        if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and \
-                art.same_sentence(child.i, tok.i):
-            return child
-    return None
+    found = [child for child in tok.children
+             if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and
+             art.same_sentence(child.i, tok.i)]
+    if len(found) > 1:
+        # two subjects is a parse that split a title from its name ("said Army Capt. Jo
+        # Doe" → "Capt", "Doe"): the person is the subject
+        people = [c for c in found if _name_label(art, c) == "PERSON"]
+        return people[-1] if people else found[0]
+    return found[0] if found else None
 
 
 def _subject_of(art: _Article, verb: Token) -> Token | None:
@@ -595,11 +616,38 @@ def _cue_from_tree(art: _Article, q: _Quote, qid: int):
             if art.quote_of[tok.i] < 0 and _is_reporting(tok):
                 subj = _subject_of(art, tok)
                 if subj is not None:
-                    return tok, subj, tok.lemma_.lower()
+                    return _outer_reporter(art, q, tok, subj)
             if tok.head is tok:
                 break
             tok = tok.head
     return None
+
+
+def _outer_reporter(art: _Article, q: _Quote, verb: Token, subj: Token):
+    """The reporting verb that vouches for the quote: when the verb governing it is inside
+    what another reporting verb reports ("Doe said she is sure Roe will continue to be
+    “…”", "Doe said Roe begged him and “…”"), the outer one's subject is the source."""
+    best = (verb, subj, verb.lemma_.lower())
+    if verb.i > q.first_tok:
+        return best  # "Doe said: “…,” the Ledger reported": not a clause inside another
+    tok = verb
+    for _ in range(_MAX_CLIMB):
+        if tok.head is tok or tok.dep_ not in _REPORTED_DEPS:
+            break
+        tok = tok.head
+        if not _in_quote_sentence(art, q, tok.i) or art.quote_of[tok.i] >= 0:
+            break
+        if _is_reporting(tok) and tok.i < verb.i:
+            outer = _own_subject(art, tok)
+            if outer is not None:
+                best = (tok, outer, tok.lemma_.lower())
+    return best
+
+
+# Dependencies that lead from a clause up to the verb that reports it ("said [she is sure
+# [Roe will continue]]"): complements only. A coordinated or adverbial verb ("Roe says…
+# and Doe says", "Doe tweeted after Roe argued") is a report of its own.
+_REPORTED_DEPS = frozenset(("ccomp", "xcomp", "acomp"))
 
 
 def _window(art: _Article, q: _Quote, qid: int, step: int) -> list[int]:
@@ -693,6 +741,9 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     member = _anonymous_member(art, subj)
     if member is not None:
         return _named_member(art, member, before_char)
+    titled = _person_after_title(art, subj)
+    if titled is not None:
+        return titled
     k = art.mention_of[subj.i]
     if k >= 0:
         return art.mention_span(k)
@@ -723,6 +774,20 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     if _looks_like_name(subj):
         return _name_run(subj, "PERSON")  # a name the NER missed ("O’Donnell said")
     return _resolve_description(art, subj, before_char)
+
+
+def _person_after_title(art: _Article, subj: Token) -> tuple[int, int, str] | None:
+    """"said Army Capt. Jo Doe": a parse that takes the abbreviated title for the subject
+    (and leaves the name hanging) means the person named right after it."""
+    if subj.lower_.rstrip(".") not in _TITLE_ABBREVIATIONS:
+        return None
+    i = subj.i + 1
+    if i < len(art.doc) and art.doc[i].text == ".":
+        i += 1
+    if i < len(art.doc) and art.mention_of[i] >= 0 and \
+            art.mentions[art.mention_of[i]].label == "PERSON":
+        return art.mention_span(art.mention_of[i])
+    return None
 
 
 def _name_run_start(tok: Token) -> int:
@@ -912,6 +977,27 @@ def _cue_after_comma(art: _Article, q: _Quote, after: list[int]):
     return None
 
 
+def _cue_verb_before(art: _Article, before: list[int]):
+    """Doe fired back: “…” / Doe shot back, “…” — the mirror of `_cue_after_comma`: a
+    clause "subject verb [back, forcefully]" that ends with a colon or comma right before the
+    quote introduces it, whatever the verb, so a reporting verb earlier in the sentence ("When
+    Roe suggested…, Doe fired back: “…”") is not the attribution."""
+    words = [i for i in before if not art.doc[i].is_space]
+    if len(words) < 3 or art.doc[words[-1]].text not in (":", ","):
+        return None
+    k = len(words) - 2
+    while k > 0 and len(words) - 2 - k < 2 and art.doc[words[k]].dep_ in ("prt", "advmod"):
+        k -= 1
+    verb = art.doc[words[k]]
+    if verb.pos_ != "VERB" or any(c.dep_ in ("dobj", "ccomp", "xcomp") and art.quote_of[c.i] < 0
+                                  for c in verb.children):
+        return None  # "…, saying the plan was dead, “…”": the verb has its own content
+    subj = _own_subject(art, verb)
+    if subj is None or subj.i > verb.i:
+        return None
+    return verb, subj, verb.lemma_.lower()
+
+
 def _bare_attribution(art: _Article, verb: Token) -> bool:
     """Is the verb's clause only an attribution ("Smith said in a statement."), with no
     content of its own (no clause or object), so that it can follow a finished quote?"""
@@ -938,6 +1024,41 @@ def _cue_colon_name(art: _Article, before: list[int], before_char: int):
     return tok, tok, "colon"
 
 
+def _cue_byline(art: _Article, before: list[int]):
+    """Polls were not wrong, just early - Jo Doe: “…” — in a digest of excerpts, a dash, a
+    name and a colon right before the quote sign it, whatever the headline before the dash
+    says (its own verb or subject is not the attribution)."""
+    words = [i for i in before if not art.doc[i].is_space]
+    if len(words) < 3 or art.doc[words[-1]].text != ":":
+        return None
+    name = words[-2]
+    k = len(words) - 2
+    while k >= 0 and words[-2] - words[k] < 6 and _is_name_word(art, art.doc[words[k]]):
+        k -= 1
+    if k < 0 or k == len(words) - 2 or art.doc[words[k]].text not in _DASHES:
+        return None
+    return art.doc[words[k + 1]], art.doc[name], "byline"
+
+
+def _is_name_word(art: _Article, tok: Token) -> bool:
+    """A word of a name: part of a mention, or capitalised (the NER misses some bylines,
+    "Pew Research", and the tagger may take them for common nouns)."""
+    return art.mention_of[tok.i] >= 0 or \
+        (tok.pos_ in ("PROPN", "NOUN") and tok.text[:1].isupper())
+
+
+def _byline_speaker(art: _Article, first: Token, last: Token) -> tuple[int, int, str]:
+    """The name of a byline: the mention it ends with, else the words as written."""
+    k = art.mention_of[last.i]
+    if k >= 0 and art.mentions[k].span.start <= first.idx:
+        return art.mention_span(k)
+    label = art.mentions[k].label if k >= 0 else art.name_labels.get(last.text, "PERSON")
+    return (first.idx, last.idx + len(last.text), SPEAKER_LABELS.get(label, "PERSON"))
+
+
+_DASHES = frozenset(("-", "—", "–", "--"))
+
+
 def _is_place(art: _Article, tok: Token | None) -> bool:
     return tok is not None and art.mention_of[tok.i] < 0 and \
         (art.is_place[tok.i] or tok.ent_type_ in PLACE_LABELS)
@@ -948,10 +1069,12 @@ def _cues(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int
     """The quote's candidate cues, best first (computed lazily: the first usable one wins)."""
     if len(q.pieces) > 1:
         yield _cue_in_window(art, _between(art, q), prefer_last=False)
+    yield _cue_byline(art, before)
     yield _cue_from_tree(art, q, qid)
     yield _cue_after_comma(art, q, after)
     yield _cue_colon_name(art, before, q.pieces[0].start)
     if has_before:
+        yield _cue_verb_before(art, before)
         yield _cue_in_window(art, before, prefer_last=True)
     if after:
         cue = _cue_in_window(art, after[:15], prefer_last=False)
@@ -986,7 +1109,10 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
             cue = outer
     if cue is not None:
         verb, subj, kind = cue
-        if kind in ("according-to", "colon", "verb-noun"):
+        if kind == "byline":
+            q.speaker = _byline_speaker(art, verb, subj)
+            kind = "colon"
+        elif kind in ("according-to", "colon", "verb-noun"):
             q.speaker = _resolve(art, subj, start_char)
         else:
             q.speaker = _speaker_of_verb(art, verb, start_char)
@@ -1049,7 +1175,7 @@ def _signature(art: _Article, q: _Quote) -> tuple[int, int, str] | None:
         i += 1
     else:
         return None
-    while i < n and art.doc[i].text in ("-", "—", "–", "--"):
+    while i < n and art.doc[i].text in _DASHES:
         i += 1
     if i >= n or art.mention_of[i] < 0 or art.quote_of[i] >= 0:
         return None

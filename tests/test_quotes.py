@@ -516,3 +516,52 @@ def test_a_named_member_of_a_group_is_the_person(run, attribution):
     text, quotes = run(attribution)
     q = only(quotes)
     assert q.speaker_text == "Jane Roe" and q.speaker_label == "PERSON"
+
+
+# --- nested attributions, bylines, verbs before the quote, abbreviated titles -----------------
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("Senator Alma Ruiz said she was certain that Governor Tom Becker would continue to be "
+     "“a strong partner for the cities.”", "Ruiz"),
+    ("Ruiz told reporters that Becker had praised the plan and “would have signed it on the "
+     "spot.”", "Ruiz"),
+])
+def test_a_clause_inside_a_reported_clause_belongs_to_the_outer_reporter(run, sentence, speaker):
+    # "continue" and "praise" govern the quote, but Ruiz is the one reporting all of it
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == speaker
+
+
+def test_a_verb_after_the_quote_is_not_nested_in_one_before_it(run):
+    text, quotes = run("Becker said at the rally: “There will always be exceptions,” the Ledger "
+                       "reported.")
+    q = only(quotes)
+    assert q.speaker_text is not None and "Becker" not in q.speaker_text
+
+
+def test_a_byline_after_a_headline_signs_the_quote(run):
+    # the headline's own subject ("Turnout") is not who is quoted
+    text, quotes = run("Turnout was lower than expected - Dana Whitfield: “The early numbers "
+                       "told us nothing about the late deciders.”")
+    assert only(quotes).speaker_text == "Dana Whitfield"
+
+
+@pytest.mark.parametrize("sentence", [
+    "When Becker suggested that the state would sue, Ruiz fired back: “If they sue us, they "
+    "will lose in court.”",
+    "After Becker criticized the budget during the hearing, Ruiz shot back, “I would rather "
+    "build schools than stadiums.”",
+])
+def test_the_clause_right_before_the_quote_introduces_it(run, sentence):
+    # a reporting verb earlier in the sentence (suggest, criticize) is someone else's
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == "Ruiz"
+
+
+@pytest.mark.parametrize("attribution", [
+    "“We are ready for the storm season,” said Army Capt. Julian Ortega, who leads the unit.",
+    "“We are ready for the storm season,” said Navy Lt. Julian Ortega.",
+])
+def test_an_abbreviated_title_before_the_name_is_not_the_speaker(run, attribution):
+    text, quotes = run(attribution)
+    assert only(quotes).speaker_text == "Julian Ortega"
