@@ -559,7 +559,8 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
         if art.quote_of[i] < 0:
             if tok.dep_ in SUBJECT_DEPS and tok.lower_ not in ("who", "that", "which"):
                 out.append(tok)
-            elif art.mention_of[i] >= 0 or (i == verb.i - 1 and tok.text in art.name_labels):
+            elif art.mention_of[i] >= 0 or (i == verb.i - 1 and (
+                    tok.text in art.name_labels or _capital_after_quote(art, tok))):
                 # a name, or a word the NER labels a name elsewhere right before the verb
                 # ("“…,” Trump barked" with "Trump" unlabelled here)
                 names.append(tok)
@@ -711,6 +712,42 @@ def _according_to(art: _Article, window: list[int]):
     return None
 
 
+def _outer_report(art: _Article, q: _Quote, after: list[int], cue):
+    """"“…,” said Jo Doe, reports the Ledger." / "“…,” Doe said, the Ledger reported.": a
+    publication reporting the attributed quote is the outer source, as "according to" is.
+    Not after a quote that ends its sentence ("“….” Her move was reported by the Ledger")."""
+    if cue is None or cue[2] in ("according-to", "colon", "byline") or \
+            q.inner_end in _SENTENCE_END_CHARS:
+        return None
+    for i in after:
+        tok = art.doc[i]
+        if i <= cue[0].i or tok.lemma_.lower() != "report" or tok.pos_ != "VERB":
+            continue
+        # "said Jo Doe, reports the Ledger" may be parsed with both names as its subjects:
+        # the one after the verb is the publication
+        inverted = [c for c in tok.children if c.dep_ == "nsubj" and c.i > i]
+        subj = inverted[0] if inverted else _own_subject(art, tok)
+        if subj is not None and subj.dep_ != "nsubj":
+            return None  # "was reported by": what is reported, not who reports it
+        if subj is None and i + 1 < len(art.doc) and art.mention_of[i + 1] >= 0:
+            # "reports USA Today": the parse rarely makes the name the subject
+            k = art.mention_of[i + 1]
+            subj = art.doc[art.tok_at(art.mentions[k].span.end - 1)]
+        if subj is not None:
+            return tok, subj, "according-to"
+    return None
+
+
+def _resolve_source(art: _Article, tok: Token | None, before_char: int):
+    """Whom "according to X" names: as `_resolve`, and also a title with an article that
+    the NER missed ("according to The Blaze"): a capitalised proper noun, not a place."""
+    found = _resolve(art, tok, before_char)
+    if found is None and tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper() \
+            and not _is_place(art, tok) and art.quote_of[tok.i] < 0:
+        return _name_run(tok, "ORG")
+    return found
+
+
 def _sentence_subject(art: _Article, q: _Quote, qid: int, before: list[int]) -> Token | None:
     """For a quote inside a sentence with no reporting verb: the subject of the clause that
     governs the quote ("Obama called the plan “a disaster”")."""
@@ -761,6 +798,8 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
         return _resolve(art, subj.head.head, before_char)
     if subj.pos_ == "PRON":
         return None
+    if _capital_after_quote(art, subj) and _is_reporting(subj.doc[subj.i + 1]):
+        return _name_run(subj, "PERSON")  # "“…,” Will wrote": a surname that is a word
     if subj.pos_ == "PROPN" and _looks_like_name(subj) and subj.ent_type_ in ("", "PERSON"):
         # the subject is itself a name, whatever the words before it are tagged
         # ("Sirius XM Vice President for news and talk Dave Gorab called")
@@ -790,6 +829,18 @@ def _person_after_title(art: _Article, subj: Token) -> tuple[int, int, str] | No
     return None
 
 
+def _capital_after_quote(art: _Article, tok: Token) -> bool:
+    """A capitalised word right after a quote's closing mark or a comma, where no sentence
+    starts: in "“…,” Will wrote" or "…, Stone said" it is a name, however the tagger reads
+    the word (a modal, a noun)."""
+    if not tok.text[:1].isupper() or tok.text == "I" or tok.i == 0 or \
+            tok.i + 1 >= len(art.doc) or tok.pos_ in ("PRON", "DET", "PUNCT"):
+        return False
+    prev = art.doc[tok.i - 1]
+    return prev.text == "," or (prev.text in ("”", '"') and art.quote_of[prev.i] >= 0 and
+                                art.text[prev.idx - 1:prev.idx] == ",")
+
+
 def _name_run_start(tok: Token) -> int:
     """The first token of the name ending at `tok` (its capitalised compounds)."""
     first = tok
@@ -810,8 +861,10 @@ def _name_run(tok: Token, label: str) -> tuple[int, int, str]:
 def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
     """A name the noun phrase is about: an apposition ("a spokesman, Jo Doe,"), a compound
     or possessor ("the Clinton campaign", "Trump's campaign"), or whom a spokesperson
-    speaks for ("a spokesman for Sanders"). People win over organisations."""
-    best = None
+    speaks for ("a spokesman for Sanders"). People win over organisations, and the person an
+    apposition names wins over the one a possessor or compound names ("Doe's chief of
+    staff, Jo Roe, said" is Roe)."""
+    best, best_rank = None, (False, False)
     for child in head.children:
         cands: list[Token] = []
         if child.dep_ in ("appos", "compound", "poss", "nmod"):
@@ -825,8 +878,9 @@ def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
             k = art.mention_of[t.i]
             if k >= 0 and art.quote_of[t.i] < 0:
                 span = art.mention_span(k)
-                if best is None or (span[2] == "PERSON" and best[2] != "PERSON"):
-                    best = span
+                rank = (span[2] == "PERSON", span[2] == "PERSON" and child.dep_ == "appos")
+                if best is None or rank > best_rank:
+                    best, best_rank = span, rank
     return best
 
 
@@ -1104,15 +1158,17 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
     if cue is None or cue[2] != "according-to":
         # "“…,” Sanders said, according to CNN": the source that vouches for the quote is
         # the outer one (the convention of the attribution corpora we measured against)
-        outer = _according_to(art, before + after)
-        if outer is not None and _resolve(art, outer[1], start_char) is not None:
+        outer = _according_to(art, before + after) or _outer_report(art, q, after, cue)
+        if outer is not None and _resolve_source(art, outer[1], start_char) is not None:
             cue = outer
     if cue is not None:
         verb, subj, kind = cue
         if kind == "byline":
             q.speaker = _byline_speaker(art, verb, subj)
             kind = "colon"
-        elif kind in ("according-to", "colon", "verb-noun"):
+        elif kind == "according-to":
+            q.speaker = _resolve_source(art, subj, start_char)
+        elif kind in ("colon", "verb-noun"):
             q.speaker = _resolve(art, subj, start_char)
         else:
             q.speaker = _speaker_of_verb(art, verb, start_char)

@@ -565,3 +565,41 @@ def test_the_clause_right_before_the_quote_introduces_it(run, sentence):
 def test_an_abbreviated_title_before_the_name_is_not_the_speaker(run, attribution):
     text, quotes = run(attribution)
     assert only(quotes).speaker_text == "Julian Ortega"
+
+
+# --- outer publications, unlabelled sources, appositions, surnames that are words ---------
+
+@pytest.mark.parametrize("attribution", [
+    "“The plan leaves rural clinics behind,” said Nora Quill, director of the Valley Health "
+    "Alliance, reports the Ledger.",
+    "“The plan leaves rural clinics behind,” Nora Quill said on Monday, the Ledger reported.",
+])
+def test_a_publication_reporting_the_attribution_is_the_outer_source(run, attribution):
+    # the convention "according to" already follows: the source that vouches for the quote
+    text, quotes = run(attribution)
+    assert speaker_last_word(only(quotes)) == "Ledger"
+
+
+def test_a_reported_sentence_after_a_finished_quote_is_not_an_outer_source(run):
+    text, quotes = run("“We will compete for every delegate,” Nora Quill said. Her move was "
+                       "first reported by the Ledger.")
+    assert speaker_last_word(only(quotes)) == "Quill"
+
+
+def test_according_to_a_title_the_ner_missed(run):
+    text, quotes = run("“We will appeal the ruling,” a spokesman said in a statement, according "
+                       "to The Sentinel.")
+    assert speaker_last_word(only(quotes)) == "Sentinel"
+
+
+def test_the_person_an_apposition_names_wins_over_the_possessor(run):
+    text, quotes = run("“We will appeal the ruling,” Governor Hal Brandt’s chief of staff, Nora "
+                       "Quill, told reporters.")
+    assert only(quotes).speaker_text == "Nora Quill"
+
+
+@pytest.mark.parametrize("surname, verb", [("Will", "wrote"), ("From", "said")])
+def test_a_surname_that_is_a_word_right_after_the_quote(run, surname, verb):
+    # the tagger reads "Will" as a modal and "From" as a preposition
+    text, quotes = run(f"Critics were unmoved. “It is a tax on the young,” {surname} {verb}.")
+    assert only(quotes).speaker_text == surname
