@@ -67,7 +67,10 @@ point) and by paragraph ends; spaCy's own sentences are not used because they ca
    governs it ("cue" = "subject").
 When the quote's sentence also says "according to X" and X is a name, X is the speaker:
 "“…,” Sanders said, according to CNN" → CNN. The source that vouches for the quote is the
-outer one; this is the convention of the attribution corpus we measured against.
+outer one; this is the convention of the attribution corpus we measured against. A
+publication that reports the attribution in the same sentence is such a source too ("“…,”
+said Jo Doe, reports the Ledger", "“…,” Doe said, the Ledger reported"), and "according to
+The Sentinel" names the Sentinel even when the NER does not label it.
 
 The verb's subject becomes a *name span* (`_speaker_of_verb`, `_resolve`). The verb's own
 subject decides; if it has none, the climb goes on through the verbs above it in the same
@@ -77,7 +80,11 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   article; a capitalised subject the NER missed) is itself the speaker. A trailing
   possessive is dropped ("Rubio’s campaign said" → "Rubio").
 * A noun phrase with a name in it gives the name: "the Clinton campaign", "Trump's
-  campaign", "a spokesman, Jo Doe,", "a spokesman for Sanders".
+  campaign", "a spokesman, Jo Doe,", "a spokesman for Sanders"; the person an apposition
+  names wins over a possessor ("Roe's chief of staff, Jo Doe, said" is Doe).
+* A capitalised word right after a quote's closing comma (or a comma) and right before the
+  reporting verb is a name, however the tagger reads it: "“…,” Will wrote", "“…,” From
+  said" (surnames that are ordinary words).
 * he/she → the latest person mention, outside quotes, that was a subject (else the latest
   person mention) within ~3000 characters before the pronoun (or the quote, if that comes
   first: "Trump told reporters he thought Fields had “…”" is Trump), skipping people the article
