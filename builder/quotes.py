@@ -45,22 +45,32 @@ Sentences here are delimited by . ! ? tokens outside quotes (not a split-off abb
 point) and by paragraph ends; spaCy's own sentences are not used because they can run over
 "\n\n" and through quotes. For each quote, the first of these that fires gives the cue:
 1. the words between the pieces of a broken quote (“…,” he said, “…”);
+   a byline after a dash in a digest of excerpts ("Polls were just early - Jo Doe: “…”"),
+   whatever the headline before the dash says;
 2. the parse: climbing from the quote's words, inside the quote's sentence, to the first
    reporting verb that governs them ("…,” Rutte said", "said Rutte", "Rutte said: “…”",
-   "Rutte told reporters that “…”", "Obama said he was “surprised and troubled”");
+   "Rutte told reporters that “…”", "Obama said he was “surprised and troubled”"). When
+   that verb, before the quote, is inside a clause that another reporting verb before it
+   reports, the outer one vouches for the quote: "Doe said she is sure Roe will continue
+   to be “…”" and "Doe said Roe begged him and “…”" are Doe's;
 3. a quote ending in , ? ! or a dash, followed by "Name verb" or "verb Name": that verb,
    whatever it is ("“…,” Toomey fumed");
 4. a name and a colon right before the quote ("Clinton: “…”", "More from Clinton: “…”"),
    unless a subject earlier in the sentence names someone ("Perez compared him with
    Clinton: “…”" is Perez, found by rule 6);
-5. a reporting verb or "according to X" elsewhere in the quote's sentence (after a quote
+5. a clause "subject verb [back, forcefully]" ending with a colon or comma right before
+   the quote, whatever the verb ("When Roe suggested…, Doe fired back: “…”" is Doe);
+   else a reporting verb or "according to X" elsewhere in the quote's sentence (after a quote
    that ends with a full stop only a bare "X said." counts: "X said the plan..." after a
    finished quote starts a new statement);
 6. for a quote inside a sentence with no reporting verb, the subject of the clause that
    governs it ("cue" = "subject").
 When the quote's sentence also says "according to X" and X is a name, X is the speaker:
 "“…,” Sanders said, according to CNN" → CNN. The source that vouches for the quote is the
-outer one; this is the convention of the attribution corpus we measured against.
+outer one; this is the convention of the attribution corpus we measured against. A
+publication that reports the attribution in the same sentence is such a source too ("“…,”
+said Jo Doe, reports the Ledger", "“…,” Doe said, the Ledger reported"), and "according to
+The Sentinel" names the Sentinel even when the NER does not label it.
 
 The verb's subject becomes a *name span* (`_speaker_of_verb`, `_resolve`). The verb's own
 subject decides; if it has none, the climb goes on through the verbs above it in the same
@@ -70,7 +80,11 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   article; a capitalised subject the NER missed) is itself the speaker. A trailing
   possessive is dropped ("Rubio’s campaign said" → "Rubio").
 * A noun phrase with a name in it gives the name: "the Clinton campaign", "Trump's
-  campaign", "a spokesman, Jo Doe,", "a spokesman for Sanders".
+  campaign", "a spokesman, Jo Doe,", "a spokesman for Sanders"; the person an apposition
+  names wins over a possessor ("Roe's chief of staff, Jo Doe, said" is Doe).
+* A capitalised word right after a quote's closing comma (or a comma) and right before the
+  reporting verb is a name, however the tagger reads it: "“…,” Will wrote", "“…,” From
+  said" (surnames that are ordinary words).
 * he/she → the latest person mention, outside quotes, that was a subject (else the latest
   person mention) within ~3000 characters before the pronoun (or the quote, if that comes
   first: "Trump told reporters he thought Fields had “…”" is Trump), skipping people the article
@@ -80,6 +94,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
   (or "X said Y's defeat reminded him of…, adding") the one adding is X.
 * "said retired surgeon Jo Doe": the modifiers before a name after the verb are skipped.
+  "said Army Capt. Jo Doe": an abbreviated title's point ends no sentence, and a parse that
+  takes the title for the subject (or gives the verb two subjects) means the person.
 * A description ("the Secretary General", "the senator") → the latest person whose
   description contains that head word. Descriptions come from `MentionFound.title` and also
   from the Doc itself (the compounds, modifiers and appositions the parse hangs on each
@@ -219,6 +235,11 @@ TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
 # Function words a Title-Case title may leave in lower case.
 _TITLE_SMALL = frozenset("a an the of and or but for nor on in at to by with from as is are vs"
                          " via de la le del du".split())
+# Abbreviated titles whose point the tokenizer may split off ("Capt", "."): that point
+# never ends a sentence before a name.
+_TITLE_ABBREVIATIONS = frozenset("""
+capt sgt maj cpl pvt lt col gen adm cmdr gov sen rep rev dr prof mr mrs ms atty supt amb
+""".split())
 _FIRST_SECOND_PERSON = frozenset("i i'm i’m we we're we’re you you're you’re me my our us".split())
 _WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
 
@@ -267,6 +288,9 @@ class _Article:
                 nxt = text[cols[i + 1][0]]
                 if nxt in "),;:" or nxt.islower():
                     self.boundary[i] = False
+                elif i > 0 and cols[i - 1][0] + cols[i - 1][1] == cols[i][0] and \
+                        text[cols[i - 1][0]:cols[i][0]].lower() in _TITLE_ABBREVIATIONS:
+                    self.boundary[i] = False  # "said Army Capt. Jo Doe": a title, not an end
         self.quote_of = [-1] * n  # index of the quote a token belongs to
         # the NER often labels a repeated surname a place ("Vladeck said" after "Stephen
         # Vladeck"): a one-word place mention that is the surname of a person is that person
@@ -450,11 +474,15 @@ def _own_subject(art: _Article, tok: Token) -> Token | None:
     """A verb's own subject. Words inside quotes are never the subject (the parser often
     hangs the quote's own subject on the reporting verb), nor words across a sentence or
     paragraph end (spaCy's sentences can run over "\n\n")."""
-    for child in tok.children:
-        if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and \
-                art.same_sentence(child.i, tok.i):
-            return child
-    return None
+    found = [child for child in tok.children
+             if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and
+             art.same_sentence(child.i, tok.i)]
+    if len(found) > 1:
+        # two subjects is a parse that split a title from its name ("said Army Capt. Jo
+        # Doe" → "Capt", "Doe"): the person is the subject
+        people = [c for c in found if _name_label(art, c) == "PERSON"]
+        return people[-1] if people else found[0]
+    return found[0] if found else None
 
 
 def _subject_of(art: _Article, verb: Token) -> Token | None:
@@ -538,7 +566,8 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
         if art.quote_of[i] < 0:
             if tok.dep_ in SUBJECT_DEPS and tok.lower_ not in ("who", "that", "which"):
                 out.append(tok)
-            elif art.mention_of[i] >= 0 or (i == verb.i - 1 and tok.text in art.name_labels):
+            elif art.mention_of[i] >= 0 or (i == verb.i - 1 and (
+                    tok.text in art.name_labels or _capital_after_quote(art, tok))):
                 # a name, or a word the NER labels a name elsewhere right before the verb
                 # ("“…,” Trump barked" with "Trump" unlabelled here)
                 names.append(tok)
@@ -595,11 +624,38 @@ def _cue_from_tree(art: _Article, q: _Quote, qid: int):
             if art.quote_of[tok.i] < 0 and _is_reporting(tok):
                 subj = _subject_of(art, tok)
                 if subj is not None:
-                    return tok, subj, tok.lemma_.lower()
+                    return _outer_reporter(art, q, tok, subj)
             if tok.head is tok:
                 break
             tok = tok.head
     return None
+
+
+def _outer_reporter(art: _Article, q: _Quote, verb: Token, subj: Token):
+    """The reporting verb that vouches for the quote: when the verb governing it is inside
+    what another reporting verb reports ("Doe said she is sure Roe will continue to be
+    “…”", "Doe said Roe begged him and “…”"), the outer one's subject is the source."""
+    best = (verb, subj, verb.lemma_.lower())
+    if verb.i > q.first_tok:
+        return best  # "Doe said: “…,” the Ledger reported": not a clause inside another
+    tok = verb
+    for _ in range(_MAX_CLIMB):
+        if tok.head is tok or tok.dep_ not in _REPORTED_DEPS:
+            break
+        tok = tok.head
+        if not _in_quote_sentence(art, q, tok.i) or art.quote_of[tok.i] >= 0:
+            break
+        if _is_reporting(tok) and tok.i < verb.i:
+            outer = _own_subject(art, tok)
+            if outer is not None:
+                best = (tok, outer, tok.lemma_.lower())
+    return best
+
+
+# Dependencies that lead from a clause up to the verb that reports it ("said [she is sure
+# [Roe will continue]]"): complements only. A coordinated or adverbial verb ("Roe says…
+# and Doe says", "Doe tweeted after Roe argued") is a report of its own.
+_REPORTED_DEPS = frozenset(("ccomp", "xcomp", "acomp"))
 
 
 def _window(art: _Article, q: _Quote, qid: int, step: int) -> list[int]:
@@ -663,6 +719,42 @@ def _according_to(art: _Article, window: list[int]):
     return None
 
 
+def _outer_report(art: _Article, q: _Quote, after: list[int], cue):
+    """"“…,” said Jo Doe, reports the Ledger." / "“…,” Doe said, the Ledger reported.": a
+    publication reporting the attributed quote is the outer source, as "according to" is.
+    Not after a quote that ends its sentence ("“….” Her move was reported by the Ledger")."""
+    if cue is None or cue[2] in ("according-to", "colon", "byline") or \
+            q.inner_end in _SENTENCE_END_CHARS:
+        return None
+    for i in after:
+        tok = art.doc[i]
+        if i <= cue[0].i or tok.lemma_.lower() != "report" or tok.pos_ != "VERB":
+            continue
+        # "said Jo Doe, reports the Ledger" may be parsed with both names as its subjects:
+        # the one after the verb is the publication
+        inverted = [c for c in tok.children if c.dep_ == "nsubj" and c.i > i]
+        subj = inverted[0] if inverted else _own_subject(art, tok)
+        if subj is not None and subj.dep_ != "nsubj":
+            return None  # "was reported by": what is reported, not who reports it
+        if subj is None and i + 1 < len(art.doc) and art.mention_of[i + 1] >= 0:
+            # "reports USA Today": the parse rarely makes the name the subject
+            k = art.mention_of[i + 1]
+            subj = art.doc[art.tok_at(art.mentions[k].span.end - 1)]
+        if subj is not None:
+            return tok, subj, "according-to"
+    return None
+
+
+def _resolve_source(art: _Article, tok: Token | None, before_char: int):
+    """Whom "according to X" names: as `_resolve`, and also a title with an article that
+    the NER missed ("according to The Blaze"): a capitalised proper noun, not a place."""
+    found = _resolve(art, tok, before_char)
+    if found is None and tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper() \
+            and not _is_place(art, tok) and art.quote_of[tok.i] < 0:
+        return _name_run(tok, "ORG")
+    return found
+
+
 def _sentence_subject(art: _Article, q: _Quote, qid: int, before: list[int]) -> Token | None:
     """For a quote inside a sentence with no reporting verb: the subject of the clause that
     governs the quote ("Obama called the plan “a disaster”")."""
@@ -693,6 +785,9 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     member = _anonymous_member(art, subj)
     if member is not None:
         return _named_member(art, member, before_char)
+    titled = _person_after_title(art, subj)
+    if titled is not None:
+        return titled
     k = art.mention_of[subj.i]
     if k >= 0:
         return art.mention_span(k)
@@ -710,6 +805,8 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
         return _resolve(art, subj.head.head, before_char)
     if subj.pos_ == "PRON":
         return None
+    if _capital_after_quote(art, subj) and _is_reporting(subj.doc[subj.i + 1]):
+        return _name_run(subj, "PERSON")  # "“…,” Will wrote": a surname that is a word
     if subj.pos_ == "PROPN" and _looks_like_name(subj) and subj.ent_type_ in ("", "PERSON"):
         # the subject is itself a name, whatever the words before it are tagged
         # ("Sirius XM Vice President for news and talk Dave Gorab called")
@@ -723,6 +820,32 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
     if _looks_like_name(subj):
         return _name_run(subj, "PERSON")  # a name the NER missed ("O’Donnell said")
     return _resolve_description(art, subj, before_char)
+
+
+def _person_after_title(art: _Article, subj: Token) -> tuple[int, int, str] | None:
+    """"said Army Capt. Jo Doe": a parse that takes the abbreviated title for the subject
+    (and leaves the name hanging) means the person named right after it."""
+    if subj.lower_.rstrip(".") not in _TITLE_ABBREVIATIONS:
+        return None
+    i = subj.i + 1
+    if i < len(art.doc) and art.doc[i].text == ".":
+        i += 1
+    if i < len(art.doc) and art.mention_of[i] >= 0 and \
+            art.mentions[art.mention_of[i]].label == "PERSON":
+        return art.mention_span(art.mention_of[i])
+    return None
+
+
+def _capital_after_quote(art: _Article, tok: Token) -> bool:
+    """A capitalised word right after a quote's closing mark or a comma, where no sentence
+    starts: in "“…,” Will wrote" or "…, Stone said" it is a name, however the tagger reads
+    the word (a modal, a noun)."""
+    if not tok.text[:1].isupper() or tok.text == "I" or tok.i == 0 or \
+            tok.i + 1 >= len(art.doc) or tok.pos_ in ("PRON", "DET", "PUNCT"):
+        return False
+    prev = art.doc[tok.i - 1]
+    return prev.text == "," or (prev.text in ("”", '"') and art.quote_of[prev.i] >= 0 and
+                                art.text[prev.idx - 1:prev.idx] == ",")
 
 
 def _name_run_start(tok: Token) -> int:
@@ -745,8 +868,10 @@ def _name_run(tok: Token, label: str) -> tuple[int, int, str]:
 def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
     """A name the noun phrase is about: an apposition ("a spokesman, Jo Doe,"), a compound
     or possessor ("the Clinton campaign", "Trump's campaign"), or whom a spokesperson
-    speaks for ("a spokesman for Sanders"). People win over organisations."""
-    best = None
+    speaks for ("a spokesman for Sanders"). People win over organisations, and the person an
+    apposition names wins over the one a possessor or compound names ("Doe's chief of
+    staff, Jo Roe, said" is Roe)."""
+    best, best_rank = None, (False, False)
     for child in head.children:
         cands: list[Token] = []
         if child.dep_ in ("appos", "compound", "poss", "nmod"):
@@ -760,8 +885,9 @@ def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
             k = art.mention_of[t.i]
             if k >= 0 and art.quote_of[t.i] < 0:
                 span = art.mention_span(k)
-                if best is None or (span[2] == "PERSON" and best[2] != "PERSON"):
-                    best = span
+                rank = (span[2] == "PERSON", span[2] == "PERSON" and child.dep_ == "appos")
+                if best is None or rank > best_rank:
+                    best, best_rank = span, rank
     return best
 
 
@@ -912,6 +1038,27 @@ def _cue_after_comma(art: _Article, q: _Quote, after: list[int]):
     return None
 
 
+def _cue_verb_before(art: _Article, before: list[int]):
+    """Doe fired back: “…” / Doe shot back, “…” — the mirror of `_cue_after_comma`: a
+    clause "subject verb [back, forcefully]" that ends with a colon or comma right before the
+    quote introduces it, whatever the verb, so a reporting verb earlier in the sentence ("When
+    Roe suggested…, Doe fired back: “…”") is not the attribution."""
+    words = [i for i in before if not art.doc[i].is_space]
+    if len(words) < 3 or art.doc[words[-1]].text not in (":", ","):
+        return None
+    k = len(words) - 2
+    while k > 0 and len(words) - 2 - k < 2 and art.doc[words[k]].dep_ in ("prt", "advmod"):
+        k -= 1
+    verb = art.doc[words[k]]
+    if verb.pos_ != "VERB" or any(c.dep_ in ("dobj", "ccomp", "xcomp") and art.quote_of[c.i] < 0
+                                  for c in verb.children):
+        return None  # "…, saying the plan was dead, “…”": the verb has its own content
+    subj = _own_subject(art, verb)
+    if subj is None or subj.i > verb.i:
+        return None
+    return verb, subj, verb.lemma_.lower()
+
+
 def _bare_attribution(art: _Article, verb: Token) -> bool:
     """Is the verb's clause only an attribution ("Smith said in a statement."), with no
     content of its own (no clause or object), so that it can follow a finished quote?"""
@@ -938,6 +1085,41 @@ def _cue_colon_name(art: _Article, before: list[int], before_char: int):
     return tok, tok, "colon"
 
 
+def _cue_byline(art: _Article, before: list[int]):
+    """Polls were not wrong, just early - Jo Doe: “…” — in a digest of excerpts, a dash, a
+    name and a colon right before the quote sign it, whatever the headline before the dash
+    says (its own verb or subject is not the attribution)."""
+    words = [i for i in before if not art.doc[i].is_space]
+    if len(words) < 3 or art.doc[words[-1]].text != ":":
+        return None
+    name = words[-2]
+    k = len(words) - 2
+    while k >= 0 and words[-2] - words[k] < 6 and _is_name_word(art, art.doc[words[k]]):
+        k -= 1
+    if k < 0 or k == len(words) - 2 or art.doc[words[k]].text not in _DASHES:
+        return None
+    return art.doc[words[k + 1]], art.doc[name], "byline"
+
+
+def _is_name_word(art: _Article, tok: Token) -> bool:
+    """A word of a name: part of a mention, or capitalised (the NER misses some bylines,
+    "Pew Research", and the tagger may take them for common nouns)."""
+    return art.mention_of[tok.i] >= 0 or \
+        (tok.pos_ in ("PROPN", "NOUN") and tok.text[:1].isupper())
+
+
+def _byline_speaker(art: _Article, first: Token, last: Token) -> tuple[int, int, str]:
+    """The name of a byline: the mention it ends with, else the words as written."""
+    k = art.mention_of[last.i]
+    if k >= 0 and art.mentions[k].span.start <= first.idx:
+        return art.mention_span(k)
+    label = art.mentions[k].label if k >= 0 else art.name_labels.get(last.text, "PERSON")
+    return (first.idx, last.idx + len(last.text), SPEAKER_LABELS.get(label, "PERSON"))
+
+
+_DASHES = frozenset(("-", "—", "–", "--"))
+
+
 def _is_place(art: _Article, tok: Token | None) -> bool:
     return tok is not None and art.mention_of[tok.i] < 0 and \
         (art.is_place[tok.i] or tok.ent_type_ in PLACE_LABELS)
@@ -948,10 +1130,12 @@ def _cues(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int
     """The quote's candidate cues, best first (computed lazily: the first usable one wins)."""
     if len(q.pieces) > 1:
         yield _cue_in_window(art, _between(art, q), prefer_last=False)
+    yield _cue_byline(art, before)
     yield _cue_from_tree(art, q, qid)
     yield _cue_after_comma(art, q, after)
     yield _cue_colon_name(art, before, q.pieces[0].start)
     if has_before:
+        yield _cue_verb_before(art, before)
         yield _cue_in_window(art, before, prefer_last=True)
     if after:
         cue = _cue_in_window(art, after[:15], prefer_last=False)
@@ -981,12 +1165,17 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
     if cue is None or cue[2] != "according-to":
         # "“…,” Sanders said, according to CNN": the source that vouches for the quote is
         # the outer one (the convention of the attribution corpora we measured against)
-        outer = _according_to(art, before + after)
-        if outer is not None and _resolve(art, outer[1], start_char) is not None:
+        outer = _according_to(art, before + after) or _outer_report(art, q, after, cue)
+        if outer is not None and _resolve_source(art, outer[1], start_char) is not None:
             cue = outer
     if cue is not None:
         verb, subj, kind = cue
-        if kind in ("according-to", "colon", "verb-noun"):
+        if kind == "byline":
+            q.speaker = _byline_speaker(art, verb, subj)
+            kind = "colon"
+        elif kind == "according-to":
+            q.speaker = _resolve_source(art, subj, start_char)
+        elif kind in ("colon", "verb-noun"):
             q.speaker = _resolve(art, subj, start_char)
         else:
             q.speaker = _speaker_of_verb(art, verb, start_char)
@@ -1049,7 +1238,7 @@ def _signature(art: _Article, q: _Quote) -> tuple[int, int, str] | None:
         i += 1
     else:
         return None
-    while i < n and art.doc[i].text in ("-", "—", "–", "--"):
+    while i < n and art.doc[i].text in _DASHES:
         i += 1
     if i >= n or art.mention_of[i] < 0 or art.quote_of[i] >= 0:
         return None

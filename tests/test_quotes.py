@@ -516,3 +516,90 @@ def test_a_named_member_of_a_group_is_the_person(run, attribution):
     text, quotes = run(attribution)
     q = only(quotes)
     assert q.speaker_text == "Jane Roe" and q.speaker_label == "PERSON"
+
+
+# --- nested attributions, bylines, verbs before the quote, abbreviated titles -----------------
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("Senator Alma Ruiz said she was certain that Governor Tom Becker would continue to be "
+     "“a strong partner for the cities.”", "Ruiz"),
+    ("Ruiz told reporters that Becker had praised the plan and “would have signed it on the "
+     "spot.”", "Ruiz"),
+])
+def test_a_clause_inside_a_reported_clause_belongs_to_the_outer_reporter(run, sentence, speaker):
+    # "continue" and "praise" govern the quote, but Ruiz is the one reporting all of it
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == speaker
+
+
+def test_a_verb_after_the_quote_is_not_nested_in_one_before_it(run):
+    text, quotes = run("Becker said at the rally: “There will always be exceptions,” the Ledger "
+                       "reported.")
+    q = only(quotes)
+    assert q.speaker_text is not None and "Becker" not in q.speaker_text
+
+
+def test_a_byline_after_a_headline_signs_the_quote(run):
+    # the headline's own subject ("Turnout") is not who is quoted
+    text, quotes = run("Turnout was lower than expected - Dana Whitfield: “The early numbers "
+                       "told us nothing about the late deciders.”")
+    assert only(quotes).speaker_text == "Dana Whitfield"
+
+
+@pytest.mark.parametrize("sentence", [
+    "When Becker suggested that the state would sue, Ruiz fired back: “If they sue us, they "
+    "will lose in court.”",
+    "After Becker criticized the budget during the hearing, Ruiz shot back, “I would rather "
+    "build schools than stadiums.”",
+])
+def test_the_clause_right_before_the_quote_introduces_it(run, sentence):
+    # a reporting verb earlier in the sentence (suggest, criticize) is someone else's
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == "Ruiz"
+
+
+@pytest.mark.parametrize("attribution", [
+    "“We are ready for the storm season,” said Army Capt. Julian Ortega, who leads the unit.",
+    "“We are ready for the storm season,” said Navy Lt. Julian Ortega.",
+])
+def test_an_abbreviated_title_before_the_name_is_not_the_speaker(run, attribution):
+    text, quotes = run(attribution)
+    assert only(quotes).speaker_text == "Julian Ortega"
+
+
+# --- outer publications, unlabelled sources, appositions, surnames that are words ---------
+
+@pytest.mark.parametrize("attribution", [
+    "“The plan leaves rural clinics behind,” said Nora Quill, director of the Valley Health "
+    "Alliance, reports the Ledger.",
+    "“The plan leaves rural clinics behind,” Nora Quill said on Monday, the Ledger reported.",
+])
+def test_a_publication_reporting_the_attribution_is_the_outer_source(run, attribution):
+    # the convention "according to" already follows: the source that vouches for the quote
+    text, quotes = run(attribution)
+    assert speaker_last_word(only(quotes)) == "Ledger"
+
+
+def test_a_reported_sentence_after_a_finished_quote_is_not_an_outer_source(run):
+    text, quotes = run("“We will compete for every delegate,” Nora Quill said. Her move was "
+                       "first reported by the Ledger.")
+    assert speaker_last_word(only(quotes)) == "Quill"
+
+
+def test_according_to_a_title_the_ner_missed(run):
+    text, quotes = run("“We will appeal the ruling,” a spokesman said in a statement, according "
+                       "to The Sentinel.")
+    assert speaker_last_word(only(quotes)) == "Sentinel"
+
+
+def test_the_person_an_apposition_names_wins_over_the_possessor(run):
+    text, quotes = run("“We will appeal the ruling,” Governor Hal Brandt’s chief of staff, Nora "
+                       "Quill, told reporters.")
+    assert only(quotes).speaker_text == "Nora Quill"
+
+
+@pytest.mark.parametrize("surname, verb", [("Will", "wrote"), ("From", "said")])
+def test_a_surname_that_is_a_word_right_after_the_quote(run, surname, verb):
+    # the tagger reads "Will" as a modal and "From" as a preposition
+    text, quotes = run(f"Critics were unmoved. “It is a tax on the young,” {surname} {verb}.")
+    assert only(quotes).speaker_text == surname
