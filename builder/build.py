@@ -13,13 +13,15 @@ model's version, the options) hash the same as the last complete build's stops a
 """
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .cache import (BODIES_DIR_NAME, CACHE_DIR_NAME, AnalysisCache, AnnotatedBodies, BuildStamp, PreparedCache,
                     cache_key, files_under, inputs_fingerprint)
@@ -244,7 +246,30 @@ def gather_site(options: BuildOptions) -> GatheredSite:
     return GatheredSite(config, warnings, prepared, analyses, registry, index, analysed)
 
 
+#: Collect the youngest generation after this many new objects (Python's default is 700).
+#: A build makes millions of small, acyclic records that live until the end; with the
+#: default, the collector keeps walking all of them (a full collection over the whole index
+#: takes ~0.15 s, and the default runs nine in a one-article rebuild: ~1.3 s of its 7 s).
+#: Cycles (BeautifulSoup trees) are still collected, a little later.
+GC_THRESHOLD = (50_000, 20, 100)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def build(options: BuildOptions) -> BuildResult:
+    with fewer_collections():
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     out_dir = options.out_dir or options.root / "public"
     cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME

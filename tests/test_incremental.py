@@ -175,3 +175,22 @@ def test_quiet_build_prints_nothing(tmp_path):
                           cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(built_sample):
+    # A build collects garbage less often (builder.build.GC_THRESHOLD); the process that
+    # runs it (the preview server, a user's script) must get its own setting back, also
+    # after a build that fails.
+    import gc
+    from builder.build import GC_THRESHOLD
+    from builder.errors import UserError
+    before = gc.get_threshold()
+    assert before != GC_THRESHOLD
+    source = built_sample / "content" / "rutte-first-visit-kyiv.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    run_build(built_sample)
+    assert gc.get_threshold() == before
+    source.write_text("+++\ntitle = \n+++\n", encoding="utf-8")
+    with pytest.raises(UserError):
+        run_build(built_sample)
+    assert gc.get_threshold() == before
