@@ -234,9 +234,7 @@ class Renderer:
         jobs.append(PageJob("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
                                                          groups=_a_to_z(self.index.topics()), kind="topic")))
         jobs.append(PageJob("404.html", partial(self._render, "404.html", "404.html")))
-        if self.site["search"]:
-            jobs.append(PageJob("search/index.html", partial(self._render, "search.html", "search/")))
-        return jobs
+        return jobs  # and the search page, written once the search index is (write_site)
 
     def _annotation_inputs(self, article: Article) -> list:
         """What annotating an article reads besides the article: the cards of the entities
@@ -255,9 +253,12 @@ class Renderer:
         return self.previous_pages.get(path) == digest and out.carry(path)
 
     def pages(self) -> Iterator[tuple[str, str]]:
-        """(output path, HTML) for every page of the site."""
+        """(output path, HTML) for every page of the site (the search page as for a site of
+        one search bundle: write_site renders it once the index is built)."""
         for job in self.page_jobs():
             yield job.path, job.render()
+        if self.site["search"]:
+            yield "search/index.html", self.search_page()
 
     def _home_page(self, number: int, page_count: int) -> str:
         per_page = self.config.per_page
@@ -345,7 +346,14 @@ class Renderer:
                                 "feed", feed.path, feed.title, feed.subtitle, *feed.articles), out))
         if self.pagefind is not None:  # last: Pagefind reads the pages written above
             search = build_search_index(out, self.pagefind)
-            log.debug("search: Pagefind indexed the site in %.2f s (%d files)", search.seconds, search.files)
+            log.debug("search: Pagefind indexed the site in %.2f s (%d bundles, %d files)",
+                      search.seconds, len(search.bundles), search.files)
+            # after the index: the page tells Pagefind's UI which bundles to merge
+            out.write("search/index.html", self.search_page(search.merged_bundles))
+
+    def search_page(self, merged_bundles: tuple[str, ...] = ()) -> str:
+        """The search page; `merged_bundles` are the search index's shards after the first."""
+        return self._render("search.html", "search/", merged_bundles=[bundle + "/" for bundle in merged_bundles])
 
 
 #: Below this many pages, starting worker processes costs more than it saves.
