@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from builder.build import BuildOptions, build
 from builder.config import load_config
 from builder.errors import UserError
-from builder.search import SHARD_SITE_DIR
+from builder.search import SHARD_SITE_DIR, plan_shards
 from conftest import TEST_SHARD_PAGES, write_site
 
 ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
@@ -133,6 +133,17 @@ def test_a_site_larger_than_a_shard_is_indexed_in_bundles_the_search_page_merges
     assert box["data-bundle"] == "/my-site/pagefind/" and box["data-base"] == "/my-site/"
     assert box["data-merge"].split() == [f"/my-site/{bundle}/" for bundle in bundles[1:]]
     assert not (out / SHARD_SITE_DIR).exists()
+
+
+def test_shards_hold_the_marked_pages_in_sorted_order_and_a_small_site_is_one_run(tmp_path):
+    marked, plain = '<main data-pagefind-body>text</main>', "<main>text</main>"
+    pages = {"b/index.html": marked, "a/index.html": marked, "c.html": plain, "d/e/index.html": marked}
+    write_site(tmp_path, pages)
+    # Pagefind leaves out unmarked pages once any page is marked: a shard must not hold only those
+    assert plan_shards(tmp_path, 2) == [["a/index.html", "b/index.html"], ["d/e/index.html"]]
+    assert plan_shards(tmp_path, 4) == [sorted(pages)]
+    write_site(tmp_path, {name: plain for name in pages})
+    assert plan_shards(tmp_path, 3) == [["a/index.html", "b/index.html", "c.html"], ["d/e/index.html"]]
 
 
 def test_an_edit_changes_only_its_own_shard_and_a_rebuild_changes_none(tmp_path, monkeypatch):
