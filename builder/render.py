@@ -335,21 +335,22 @@ class Renderer:
             jobs = [job for job in every if not self.reuse(job.path, job.digest, out)]
             write_pages(jobs, out, processes)
         log.debug("pages: %d rendered, %d carried over unchanged", len(jobs), len(every) - len(jobs))
-        with timed("feeds"):  # and the sitemap, the API and the assets
+        with timed("files"):  # the API, the assets and static/ (which may hold pages to index)
             out.write("api/entities.json", self.entities_json())
             out.write("api/quotes.json", self.quotes_json())
             out.copy_tree(THEME_DIR / ASSETS, ASSETS)
             out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
             out.copy_tree(self.config.root / "static")
-            write_web_files(out, self.config, self.index, self.urls,
-                            reuse=lambda path, feed: self.reuse(path, self.digests.of(
-                                "feed", feed.path, feed.title, feed.subtitle, *feed.articles), out))
-        if self.pagefind is not None:  # last: Pagefind reads the pages written above
+        if self.pagefind is not None:  # Pagefind reads the pages written above
             search = build_search_index(out, self.pagefind)
             log.debug("search: Pagefind indexed the site in %.2f s (%d bundles, %d files)",
                       search.seconds, len(search.bundles), search.files)
             # after the index: the page tells Pagefind's UI which bundles to merge
             out.write("search/index.html", self.search_page(search.merged_bundles))
+        with timed("feeds"):  # last: the sitemap lists every page written, the search page too
+            write_web_files(out, self.config, self.index, self.urls,
+                            reuse=lambda path, feed: self.reuse(path, self.digests.of(
+                                "feed", feed.path, feed.title, feed.subtitle, *feed.articles), out))
 
     def search_page(self, merged_bundles: tuple[str, ...] = ()) -> str:
         """The search page; `merged_bundles` are the search index's shards after the first."""
