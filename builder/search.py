@@ -18,15 +18,22 @@ indexed pages is indexed in shards, one Pagefind run per SHARD_PAGES pages, each
 bundle (`pagefind/`, `pagefind-2/`, ...), and the search page has Pagefind's UI merge them
 in the reader's browser (its `mergeIndex` option): one run then needs about 0.35 GB, whatever
 the size of the site. A run reads a folder of hard links to its pages only, so that the page
-URLs are the same as in the site. Shards take the pages in sorted order, so an edited page
-changes only its own shard's bundle; a smaller site keeps one bundle, indexed from the site
-itself as before.
+URLs are the same as in the site. A page's shard is chosen by a hash of its path, not by its
+place in the sorted list: an edited, added or removed page changes only its own shard's bundle
+(until the number of shards changes), and every shard holds a like mix of articles and entity
+pages. That mix matters to the results: Pagefind scores a word by how rare it is in each
+bundle, and when a bundle has no word starting with a query's word it matches the longest word
+the query's word starts with ("ru" for "rutte"). Shards of consecutive paths (all articles, or
+all people) ranked such poor matches from the bundles without the word first. A smaller site
+keeps one bundle, indexed from the site itself as before.
 
 When the Pagefind binary is not installed, the site is built without search (no Search link,
 no search page) and the build warns; when Pagefind is there but fails, the build fails.
 """
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import shutil
 import subprocess
@@ -42,9 +49,11 @@ from .output import OutputFolder
 #: Where the bundle goes in the site: `public/pagefind/` (the first shard's, with the UI the
 #: search page loads; further shards go to `pagefind-2/`, `pagefind-3/`...).
 BUNDLE_DIR = "pagefind"
-#: Indexed pages per Pagefind run. Measured on an archive of 8,400 articles: a run of 1,000
-#: article pages peaks at 0.36 GB, of 1,500 at 0.51 GB, of all 15,900 pages at 2.7 GB (an
-#: entity page, whose name and description alone are indexed, weighs a tenth of an article).
+#: Indexed pages per Pagefind run, on average (hashing spreads them within a few per cent).
+#: Measured on an archive of 8,400 articles: a run of 1,000 article pages peaks at 0.36 GB, of
+#: 1,500 at 0.51 GB, of all 15,900 pages at 2.7 GB (an entity page, whose name and description
+#: alone are indexed, weighs a tenth of an article), so even a site of articles only stays
+#: under 0.5 GB; a mixed shard of 1,000 pages takes about 0.2 GB.
 SHARD_PAGES = 1000
 #: Marks the content Pagefind indexes; a page without it is left out once any page has it.
 BODY_MARK = b"data-pagefind-body"
@@ -116,8 +125,8 @@ def bundle_dir(number: int) -> str:
 
 
 def plan_shards(root: Path, size: int) -> list[list[str]]:
-    """The pages of each Pagefind run, as site paths: a site of at most `size` pages in one
-    run (without reading them), a larger one's indexed pages in runs of `size`."""
+    """The pages of each Pagefind run, as sorted site paths: a site of at most `size` pages in
+    one run (without reading them), a larger one's indexed pages in runs of about `size`."""
     pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
                    if path.is_file() and not path.is_symlink())
     if len(pages) <= size:
@@ -136,8 +145,18 @@ def indexed_pages(root: Path, pages: list[str]) -> list[str]:
 
 
 def split_into_shards(pages: list[str], size: int) -> list[list[str]]:
-    """Consecutive runs of at most `size` pages, in the given (sorted) order."""
-    return [pages[start:start + size] for start in range(0, len(pages), size)]
+    """`pages` in shards of about `size`, each page in the shard its path's hash picks."""
+    shards: list[list[str]] = [[] for _ in range(math.ceil(len(pages) / size))]
+    for page in pages:
+        shards[shard_of(page, len(shards))].append(page)
+    return [shard for shard in shards if shard]
+
+
+def shard_of(page: str, shard_count: int) -> int:
+    """Which of `shard_count` shards a page's path belongs to: the same in every build and
+    every Python (a hash of the path's bytes, not Python's salted hash())."""
+    digest = hashlib.blake2b(page.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shard_count
 
 
 @contextmanager

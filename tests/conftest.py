@@ -61,7 +61,7 @@ def subpath_build(tmp_path_factory):
 
 
 #: Indexed pages per search shard in `sharded_subpath_build`: the sample site's 45 pages
-#: make several bundles, with articles and entity pages in different ones.
+#: make several bundles.
 TEST_SHARD_PAGES = 10
 
 

@@ -383,7 +383,7 @@ def test_a_search_of_a_site_in_shards_finds_pages_of_every_shard_like_one_bundle
     page = open_page(sharded_url + "search/")
     page.on("request", lambda request: requests.append(request.url))
     found = all_results_for(page, "Rutte")
-    # articles and Mark Rutte's page are in different shards; each result from its own bundle
+    # Rutte is in articles and pages of several shards; each result comes from its own bundle
     assert len({shard_of[href] for href in found}) >= 2, found
     assert base + PERSON in found
     assert {urlsplit(url).path.split("/")[2] for url in requests if "/pagefind" in url} >= {shard_of[h] for h in found}

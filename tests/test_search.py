@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from builder.build import BuildOptions, build
 from builder.config import load_config
 from builder.errors import UserError
-from builder.search import SHARD_SITE_DIR, plan_shards
+from builder.search import SHARD_SITE_DIR, plan_shards, shard_of
 from conftest import TEST_SHARD_PAGES, write_site
 
 ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
@@ -122,28 +122,40 @@ def test_a_site_larger_than_a_shard_is_indexed_in_bundles_the_search_page_merges
     bundles = bundles_in(out)
     assert len(bundles) == math.ceil(len(marked) / TEST_SHARD_PAGES) >= 3, bundles
     assert bundles == ["pagefind"] + [f"pagefind-{n}" for n in range(2, len(bundles) + 1)]
-    # each bundle is a whole one, and the shards take the marked pages in sorted order
+    # each bundle is a whole one, and holds the marked pages its shard's hash picks
     shards = []
     for bundle in bundles:
         assert (out / bundle / "pagefind-entry.json").is_file() and (out / bundle / "pagefind.js").is_file()
         shards.append(sorted(fragment["url"] for fragment in fragments_of(out / bundle)))
-    expected = ["/" + page.removesuffix("index.html") for page in marked]
-    assert shards == [expected[start:start + TEST_SHARD_PAGES] for start in range(0, len(expected), TEST_SHARD_PAGES)]
+    expected = [[] for _ in bundles]
+    for page in marked:
+        expected[shard_of(page, len(bundles))].append("/" + page.removesuffix("index.html"))
+    assert shards == expected
+    # articles and entity pages mixed in every shard, not one kind per shard
+    assert all(any(u.startswith("/articles/") for u in shard) and any(not u.startswith("/articles/") for u in shard)
+               for shard in shards if len(shard) >= TEST_SHARD_PAGES), shards
     box = soup_of(out / "search" / "index.html").select_one("#search")
     assert box["data-bundle"] == "/my-site/pagefind/" and box["data-base"] == "/my-site/"
     assert box["data-merge"].split() == [f"/my-site/{bundle}/" for bundle in bundles[1:]]
     assert not (out / SHARD_SITE_DIR).exists()
 
 
-def test_shards_hold_the_marked_pages_in_sorted_order_and_a_small_site_is_one_run(tmp_path):
+def test_shards_hold_the_marked_pages_by_the_hash_of_their_path_and_a_small_site_is_one_run(tmp_path):
     marked, plain = '<main data-pagefind-body>text</main>', "<main>text</main>"
-    pages = {"b/index.html": marked, "a/index.html": marked, "c.html": plain, "d/e/index.html": marked}
+    pages = {f"p{n:02}/index.html": marked for n in range(35)} | {"plain.html": plain}
     write_site(tmp_path, pages)
+    shards = plan_shards(tmp_path, 10)
     # Pagefind leaves out unmarked pages once any page is marked: a shard must not hold only those
-    assert plan_shards(tmp_path, 2) == [["a/index.html", "b/index.html"], ["d/e/index.html"]]
-    assert plan_shards(tmp_path, 4) == [sorted(pages)]
-    write_site(tmp_path, {name: plain for name in pages})
-    assert plan_shards(tmp_path, 3) == [["a/index.html", "b/index.html", "c.html"], ["d/e/index.html"]]
+    assert sorted(page for shard in shards for page in shard) == sorted(set(pages) - {"plain.html"})
+    assert len(shards) == 4 and all(shard == sorted(shard) for shard in shards)
+    assert all(shard_of(page, 4) == number for number, shard in enumerate(shards) for page in shard)
+    assert all(3 <= len(shard) <= 17 for shard in shards), [len(shard) for shard in shards]  # spread, not piled up
+    # a page's shard does not depend on the others: adding one (still 4 shards) moves no other
+    write_site(tmp_path, {"p40/index.html": marked})
+    assert [[page for page in shard if page != "p40/index.html"] for shard in plan_shards(tmp_path, 10)] == shards
+    assert plan_shards(tmp_path, 37) == [sorted(set(pages) | {"p40/index.html"})]  # 37 pages: one run
+    write_site(tmp_path, {name: plain for name in [*pages, "p40/index.html"]})  # none marked: all indexed
+    assert sorted(page for shard in plan_shards(tmp_path, 10) for page in shard) == sorted(set(pages) | {"p40/index.html"})
 
 
 def test_an_edit_changes_only_its_own_shard_and_a_rebuild_changes_none(tmp_path, monkeypatch):
@@ -158,12 +170,12 @@ def test_an_edit_changes_only_its_own_shard_and_a_rebuild_changes_none(tmp_path,
     before = {bundle: inodes(out / bundle) for bundle in bundles_in(out)}
     build(BuildOptions(root=root))  # the same pages: every bundle file kept, hard-linked
     assert {bundle: inodes(out / bundle) for bundle in bundles_in(out)} == before
+    [edited] = [bundle for bundle in before if "/articles/delta/" in {f["url"] for f in fragments_of(out / bundle)}]
     (root / "content" / "delta.md").write_text(articles["content/delta.md"].replace("mild", "cold"), encoding="utf-8")
     build(BuildOptions(root=root))
     after = {bundle: inodes(out / bundle) for bundle in bundles_in(out)}
-    assert after["pagefind"] == before["pagefind"]
-    assert after["pagefind-2"] != before["pagefind-2"]
-    assert "cold" in " ".join(fragment["content"] for fragment in fragments_of(out / "pagefind-2"))
+    assert [bundle for bundle in before if after[bundle] != before[bundle]] == [edited]
+    assert "cold" in " ".join(fragment["content"] for fragment in fragments_of(out / edited))
 
 
 def test_without_javascript_the_search_page_points_to_the_indexes(sample_build):
