@@ -246,9 +246,7 @@ class Renderer:
         jobs.append(PageJob("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
                                                          groups=_a_to_z(self.index.topics()), kind="topic")))
         jobs.append(PageJob("404.html", partial(self._render, "404.html", "404.html")))
-        if self.site["search"]:
-            jobs.append(PageJob("search/index.html", partial(self._render, "search.html", "search/")))
-        return jobs
+        return jobs  # and the search page, written once the search index is (write_site)
 
     def _annotation_inputs(self, article: Article) -> list:
         """What annotating an article reads besides the article: the cards of the entities
@@ -267,9 +265,12 @@ class Renderer:
         return self.previous_pages.get(path) == digest and out.carry(path)
 
     def pages(self) -> Iterator[tuple[str, str]]:
-        """(output path, HTML) for every page of the site."""
+        """(output path, HTML) for every page of the site (the search page as for a site of
+        one search bundle: write_site renders it once the index is built)."""
         for job in self.page_jobs():
             yield job.path, job.render()
+        if self.site["search"]:
+            yield "search/index.html", self.search_page()
 
     def _home_page(self, number: int, page_count: int) -> str:
         per_page = self.config.per_page
@@ -351,16 +352,24 @@ class Renderer:
             jobs = [job for job in every if not self.reuse(job.path, job.digest, out)]
             write_pages(jobs, out, processes)
         log.debug("pages and feeds: %d rendered, %d carried over unchanged", len(jobs), len(every) - len(jobs))
-        with timed("web files"):  # the site feed, the sitemap, the API and the assets
+        with timed("files"):  # the API, the assets and static/ (which may hold pages to index)
             out.write("api/entities.json", self.entities_json())
             out.write("api/quotes.json", self.quotes_json())
             out.copy_tree(THEME_DIR / ASSETS, ASSETS)
             out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
             out.copy_tree(self.config.root / "static")
-            write_web_files(out, self.config, self.index, self.urls)
-        if self.pagefind is not None:  # last: Pagefind reads the pages written above
+        if self.pagefind is not None:  # Pagefind reads the pages written above
             search = build_search_index(out, self.pagefind)
-            log.debug("search: Pagefind indexed the site in %.2f s (%d files)", search.seconds, search.files)
+            log.debug("search: Pagefind indexed the site in %.2f s (%d bundles, %d files)",
+                      search.seconds, len(search.bundles), search.files)
+            # after the index: the page tells Pagefind's UI which bundles to merge
+            out.write("search/index.html", self.search_page(search.merged_bundles))
+        with timed("web files"):  # last: the sitemap lists every page written, the search page too
+            write_web_files(out, self.config, self.index, self.urls)
+
+    def search_page(self, merged_bundles: tuple[str, ...] = ()) -> str:
+        """The search page; `merged_bundles` are the search index's shards after the first."""
+        return self._render("search.html", "search/", merged_bundles=[bundle + "/" for bundle in merged_bundles])
 
 
 #: Below this many pages, starting worker processes costs more than it saves.

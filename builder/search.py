@@ -12,21 +12,54 @@ files' modification times (output.py). Writing it elsewhere first and copying it
 every file twice, and for 8,000 pages that is most of Pagefind's time. Pagefind's output is
 the same for the same pages, so rebuilds stay reproducible.
 
+Pagefind holds a whole index in memory, in proportion to the text it indexes: 2.7 GB for the
+15,900 indexed pages of an archive of 8,400 articles. So a site of more than SHARD_PAGES
+indexed pages is indexed in shards, one Pagefind run per SHARD_PAGES pages, each into its own
+bundle (`pagefind/`, `pagefind-2/`, ...), and the search page has Pagefind's UI merge them
+in the reader's browser (its `mergeIndex` option): one run then needs about 0.35 GB, whatever
+the size of the site. A run reads a folder of hard links to its pages only, so that the page
+URLs are the same as in the site. A page's shard is chosen by a hash of its path, not by its
+place in the sorted list: an edited, added or removed page changes only its own shard's bundle
+(until the number of shards changes), and every shard holds a like mix of articles and entity
+pages. That mix matters to the results: Pagefind scores a word by how rare it is in each
+bundle, and when a bundle has no word starting with a query's word it matches the longest word
+the query's word starts with ("ru" for "rutte"). Shards of consecutive paths (all articles, or
+all people) ranked such poor matches from the bundles without the word first. A smaller site
+keeps one bundle, indexed from the site itself as before.
+
 When the Pagefind binary is not installed, the site is built without search (no Search link,
 no search page) and the build warns; when Pagefind is there but fails, the build fails.
 """
 from __future__ import annotations
 
+import hashlib
+import math
+import os
+import shutil
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .errors import UserError
 from .output import OutputFolder
 
-#: Where the bundle goes in the site: `public/pagefind/`.
+#: Where the bundle goes in the site: `public/pagefind/` (the first shard's, with the UI the
+#: search page loads; further shards go to `pagefind-2/`, `pagefind-3/`...).
 BUNDLE_DIR = "pagefind"
+#: Indexed pages per Pagefind run, on average (hashing spreads them within a few per cent).
+#: Measured on an archive of 8,400 articles: a run of 1,000 article pages peaks at 0.36 GB, of
+#: 1,500 at 0.51 GB, of all 15,900 pages at 2.7 GB (an entity page, whose name and description
+#: alone are indexed, weighs a tenth of an article), so even a site of articles only stays
+#: under 0.5 GB; a mixed shard of 1,000 pages takes about 0.2 GB.
+SHARD_PAGES = 1000
+#: Marks the content Pagefind indexes; a page without it is left out once any page has it.
+BODY_MARK = b"data-pagefind-body"
+#: The folder of hard links one shard's run reads; inside the staging folder, so a killed
+#: build leaves it nowhere the next build does not clear, and removed after each run.
+SHARD_SITE_DIR = ".pagefind-shard"
 #: Inside indexed content, but not content: the card every mention carries would make each
 #: article match every name it mentions twice, and "Read it in the article" every quote.
 EXCLUDED_SELECTORS = (".card", ".quote-in-place")
@@ -35,8 +68,14 @@ TIMEOUT_SECONDS = 600
 
 @dataclass(frozen=True)
 class SearchIndex:
-    files: int  # files in the bundle
+    bundles: tuple[str, ...]  # the bundles' folders in the site, BUNDLE_DIR first
+    files: int  # files in the bundles
     seconds: float  # how long Pagefind took
+
+    @property
+    def merged_bundles(self) -> tuple[str, ...]:
+        """The bundles the search page merges into the first one (none for a smaller site)."""
+        return self.bundles[1:]
 
 
 def pagefind_executable() -> Path | None:
@@ -62,11 +101,88 @@ def pagefind_fingerprint() -> str:
     return f"{executable}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def build_search_index(out: OutputFolder, executable: Path) -> SearchIndex:
-    """Index the HTML pages already written to `out` and write the bundle into it."""
+def build_search_index(out: OutputFolder, executable: Path, shard_pages: int | None = None) -> SearchIndex:
+    """Index the HTML pages already written to `out` and write the bundles into it: one, or
+    one per `shard_pages` (default SHARD_PAGES) indexed pages."""
     started = time.perf_counter()
-    bundle = out.path_for(BUNDLE_DIR + "/pagefind.js").parent
-    command = [str(executable), "--site", str(out.root), "--output-path", str(bundle), "--silent"]
+    shards = plan_shards(out.root, shard_pages or SHARD_PAGES)
+    if len(shards) <= 1:
+        bundles, files = (BUNDLE_DIR,), _index_folder(out, executable, out.root, BUNDLE_DIR)
+    else:
+        bundles = tuple(bundle_dir(number) for number in range(1, len(shards) + 1))
+        files = 0
+        for bundle, pages in zip(bundles, shards):
+            with linked_pages(out.root, pages) as site:
+                files += _index_folder(out, executable, site, bundle)
+    return SearchIndex(bundles, files, time.perf_counter() - started)
+
+
+def bundle_dir(number: int) -> str:
+    """Shard 1 goes to `pagefind/`, where the search page loads Pagefind's UI from; the others
+    beside it (not inside: Pagefind's UI would skip a merged bundle whose path the first one's
+    starts with, and each bundle's files are adopted by walking its folder)."""
+    return BUNDLE_DIR if number == 1 else f"{BUNDLE_DIR}-{number}"
+
+
+def plan_shards(root: Path, size: int) -> list[list[str]]:
+    """The pages of each Pagefind run, as sorted site paths: a site of at most `size` pages in
+    one run (without reading them), a larger one's indexed pages in runs of about `size`."""
+    pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
+                   if path.is_file() and not path.is_symlink())
+    if len(pages) <= size:
+        return [pages]
+    return split_into_shards(indexed_pages(root, pages), size)
+
+
+def indexed_pages(root: Path, pages: list[str]) -> list[str]:
+    """Those of `pages` Pagefind indexes: the ones that mark their content with
+    `data-pagefind-body`, or all if none does (Pagefind's own rule, which a shard holding only
+    unmarked pages would otherwise break by indexing them whole). The mark is looked for as
+    bytes, not parsed: the HTML of 16,000 pages is read in seconds, parsed in minutes, and
+    an article that merely quotes the attribute only adds a page Pagefind then leaves out."""
+    marked = [page for page in pages if BODY_MARK in (root / page).read_bytes()]
+    return marked or pages
+
+
+def split_into_shards(pages: list[str], size: int) -> list[list[str]]:
+    """`pages` in shards of about `size`, each page in the shard its path's hash picks."""
+    shards: list[list[str]] = [[] for _ in range(math.ceil(len(pages) / size))]
+    for page in pages:
+        shards[shard_of(page, len(shards))].append(page)
+    return [shard for shard in shards if shard]
+
+
+def shard_of(page: str, shard_count: int) -> int:
+    """Which of `shard_count` shards a page's path belongs to: the same in every build and
+    every Python (a hash of the path's bytes, not Python's salted hash())."""
+    digest = hashlib.blake2b(page.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shard_count
+
+
+@contextmanager
+def linked_pages(root: Path, pages: list[str]) -> Iterator[Path]:
+    """A folder holding `pages` of `root` at the same paths, as hard links (copies where the
+    file system has none): Pagefind computes each page's URL from its path in the folder."""
+    folder = root / SHARD_SITE_DIR
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        for page in pages:
+            target = folder / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(root / page, target)
+            except OSError:
+                shutil.copyfile(root / page, target)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _index_folder(out: OutputFolder, executable: Path, site: Path, bundle_name: str) -> int:
+    """Run Pagefind over the pages in `site` into the bundle folder `bundle_name` of `out`;
+    returns the number of files in the bundle."""
+    bundle = out.path_for(bundle_name + "/pagefind.js").parent
+    command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
     for selector in EXCLUDED_SELECTORS:
         command += ["--exclude-selectors", selector]
     try:
@@ -81,8 +197,8 @@ def build_search_index(out: OutputFolder, executable: Path) -> SearchIndex:
                         "(set `enabled = false` under [search] in site.toml to build without search)")
     files = sorted(path for path in bundle.rglob("*") if path.is_file() or path.is_symlink())
     for path in files:
-        out.adopt(f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}")
-    return SearchIndex(len(files), time.perf_counter() - started)
+        out.adopt(f"{bundle_name}/{path.relative_to(bundle).as_posix()}")
+    return len(files)
 
 
 def _first_line(text: str) -> str:

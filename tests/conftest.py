@@ -1,5 +1,6 @@
 """Shared fixtures: the real spaCy model (loaded once per session), throwaway sites on disk,
-and the sample site built once at the root and once under a sub-path."""
+and the sample site built once at the root, once under a sub-path and once more under it with
+its search index in shards."""
 from __future__ import annotations
 
 import shutil
@@ -68,3 +69,17 @@ def sample_build(tmp_path_factory):
 def subpath_build(tmp_path_factory):
     """The sample site built for a GitHub Pages project sub-path."""
     return _build_sample(tmp_path_factory, "https://someone.github.io/my-site/")
+
+
+#: Indexed pages per search shard in `sharded_subpath_build`: the sample site's 45 pages
+#: make several bundles.
+TEST_SHARD_PAGES = 10
+
+
+@pytest.fixture(scope="session")
+def sharded_subpath_build(tmp_path_factory):
+    """The sample site under a sub-path with a tiny search shard size, so that its search index
+    is in several bundles the search page merges (builder/search.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("builder.search.SHARD_PAGES", TEST_SHARD_PAGES)
+        return _build_sample(tmp_path_factory, "https://someone.github.io/my-site/")

@@ -4,7 +4,8 @@ site served over real HTTP on 127.0.0.1.
 Entity cards open on hover (after a delay), keyboard focus and tap, close on Escape, on moving
 away and on a tap elsewhere, stay on screen at 360 px and never cover their word; quote anchors
 scroll to and mark their quote; without JavaScript, hover and focus still open cards; axe-core
-finds no serious or critical problem in light or dark. The page-weight check needs no browser.
+finds no serious or critical problem in light or dark; a search of a site indexed in shards
+finds what one index would. The page-weight check needs no browser.
 """
 from __future__ import annotations
 
@@ -66,6 +67,13 @@ def site_url(sample_build):
 @pytest.fixture(scope="session")
 def subpath_url(subpath_build):
     server, url = _serve(subpath_build.out_dir, subpath_build.config.base_path)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def sharded_url(sharded_subpath_build):
+    server, url = _serve(sharded_subpath_build.out_dir, sharded_subpath_build.config.base_path)
     yield url
     server.shutdown()
 
@@ -350,6 +358,41 @@ def test_under_a_sub_path_a_search_for_an_alias_finds_the_person(open_page, subp
         links.first.click()
     assert page.locator("h1").inner_text() == "Mark Rutte"
     assert [url for url in requests if not url.startswith(subpath_url)] == []
+
+
+def all_results_for(page, words: str) -> list[str]:
+    """Every result link of a search, after pressing "Load more results" until it is gone."""
+    links = search_for(page, words)
+    more = page.locator(".pagefind-ui__button")
+    while more.count() and more.is_visible():
+        shown = links.count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-link').length > {shown}")
+    return [link.get_attribute("href") for link in links.all()]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_search_of_a_site_in_shards_finds_pages_of_every_shard_like_one_bundle(
+        open_page, sharded_url, sharded_subpath_build, subpath_url):
+    from test_search import bundles_in, fragments_of
+    out, base = sharded_subpath_build.out_dir, sharded_subpath_build.config.base_path
+    shard_of = {base + fragment["url"].lstrip("/"): bundle
+                for bundle in bundles_in(out) for fragment in fragments_of(out / bundle)}
+    requests: list[str] = []
+    page = open_page(sharded_url + "search/")
+    page.on("request", lambda request: requests.append(request.url))
+    found = all_results_for(page, "Rutte")
+    # Rutte is in articles and pages of several shards; each result comes from its own bundle
+    assert len({shard_of[href] for href in found}) >= 2, found
+    assert base + PERSON in found
+    assert {urlsplit(url).path.split("/")[2] for url in requests if "/pagefind" in url} >= {shard_of[h] for h in found}
+    # the same results as the site indexed in one bundle, under the same sub-path
+    whole = open_page(subpath_url + "search/")
+    assert sorted(found) == sorted(all_results_for(whole, "Rutte"))
+    with page.expect_navigation():
+        page.locator(f".pagefind-ui__result-link[href='{base + PERSON}']").click()
+    assert page.locator("h1").inner_text() == "Mark Rutte"
 
 
 @pytest.mark.browser

@@ -1,9 +1,12 @@
 """Search (builder/search.py): Pagefind's index is built into the site by `build`, only the main
-content of articles and entity pages is indexed, the search page works under a sub-path, and a
-missing or failing Pagefind is handled as documented. Searching in a browser is in
-test_browser.py."""
+content of articles and entity pages is indexed, the search page works under a sub-path, a
+site larger than a shard is indexed in several bundles the search page merges, and a missing
+or failing Pagefind is handled as documented. Searching in a browser is in test_browser.py."""
 from __future__ import annotations
 
+import gzip
+import json
+import math
 import stat
 from pathlib import Path
 
@@ -13,7 +16,8 @@ from bs4 import BeautifulSoup
 from builder.build import BuildOptions, build
 from builder.config import load_config
 from builder.errors import UserError
-from conftest import write_site
+from builder.search import SHARD_SITE_DIR, plan_shards, shard_of
+from conftest import TEST_SHARD_PAGES, write_site
 
 ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
 
@@ -24,6 +28,27 @@ def soup_of(path: Path) -> BeautifulSoup:
 
 def nav_links(soup: BeautifulSoup) -> list[str]:
     return [a.get_text(strip=True) for a in soup.select(".site-nav a")]
+
+
+def fragments_of(bundle: Path) -> list[dict]:
+    """The indexed pages of a Pagefind bundle: url, content, meta."""
+    fragments = []
+    for path in sorted((bundle / "fragment").iterdir()):
+        # a fragment is gzipped JSON after Pagefind's "pagefind_dcd" signature
+        text = gzip.decompress(path.read_bytes())
+        assert text.startswith(b"pagefind_dcd")
+        fragments.append(json.loads(text[len(b"pagefind_dcd"):]))
+    return fragments
+
+
+def bundles_in(out: Path) -> list[str]:
+    """The search bundles' folders of a built site, in shard order."""
+    names = [path.name for path in out.iterdir() if path.name.startswith("pagefind")]
+    return sorted(names, key=lambda name: 1 if name == "pagefind" else int(name.rsplit("-", 1)[1]))
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
 
 
 # --- the built sample site ---------------------------------------------------------------
@@ -61,14 +86,7 @@ def test_only_the_main_content_of_articles_and_entity_pages_is_indexed(sample_bu
 
 def test_the_index_leaves_out_cards_and_chrome(sample_build):
     """Pagefind's fragments hold the indexed text of each page: no card text, no nav."""
-    import gzip
-    import json
-    fragments = []
-    for path in (sample_build.out_dir / "pagefind" / "fragment").iterdir():
-        # a fragment is gzipped JSON after Pagefind's "pagefind_dcd" signature
-        text = gzip.decompress(path.read_bytes())
-        assert text.startswith(b"pagefind_dcd")
-        fragments.append(json.loads(text[len(b"pagefind_dcd"):]))
+    fragments = fragments_of(sample_build.out_dir / "pagefind")
     urls = {f["url"] for f in fragments}
     assert "/people/mark-rutte/" in urls and "/articles/rutte-first-visit-kyiv/" in urls
     assert not urls & {"/", "/people/", "/topics/", "/search/"}
@@ -89,6 +107,75 @@ def test_the_search_page_finds_the_bundle_and_results_under_a_sub_path(subpath_b
     assets = [tag.get("href") or tag.get("src") for tag in search.select("link[rel=stylesheet], script[src]")]
     assert "/my-site/pagefind/pagefind-ui.js" in assets and "/my-site/pagefind/pagefind-ui.css" in assets
     assert (out / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def test_a_site_within_one_shard_gets_one_bundle_and_nothing_to_merge(subpath_build):
+    out = subpath_build.out_dir
+    assert bundles_in(out) == ["pagefind"]
+    assert not soup_of(out / "search" / "index.html").select_one("#search").has_attr("data-merge")
+
+
+def test_a_site_larger_than_a_shard_is_indexed_in_bundles_the_search_page_merges(sharded_subpath_build):
+    out = sharded_subpath_build.out_dir
+    marked = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.html")
+                    if soup_of(path).select("[data-pagefind-body]"))
+    bundles = bundles_in(out)
+    assert len(bundles) == math.ceil(len(marked) / TEST_SHARD_PAGES) >= 3, bundles
+    assert bundles == ["pagefind"] + [f"pagefind-{n}" for n in range(2, len(bundles) + 1)]
+    # each bundle is a whole one, and holds the marked pages its shard's hash picks
+    shards = []
+    for bundle in bundles:
+        assert (out / bundle / "pagefind-entry.json").is_file() and (out / bundle / "pagefind.js").is_file()
+        shards.append(sorted(fragment["url"] for fragment in fragments_of(out / bundle)))
+    expected = [[] for _ in bundles]
+    for page in marked:
+        expected[shard_of(page, len(bundles))].append("/" + page.removesuffix("index.html"))
+    assert shards == expected
+    # articles and entity pages mixed in every shard, not one kind per shard
+    assert all(any(u.startswith("/articles/") for u in shard) and any(not u.startswith("/articles/") for u in shard)
+               for shard in shards if len(shard) >= TEST_SHARD_PAGES), shards
+    box = soup_of(out / "search" / "index.html").select_one("#search")
+    assert box["data-bundle"] == "/my-site/pagefind/" and box["data-base"] == "/my-site/"
+    assert box["data-merge"].split() == [f"/my-site/{bundle}/" for bundle in bundles[1:]]
+    assert not (out / SHARD_SITE_DIR).exists()
+
+
+def test_shards_hold_the_marked_pages_by_the_hash_of_their_path_and_a_small_site_is_one_run(tmp_path):
+    marked, plain = '<main data-pagefind-body>text</main>', "<main>text</main>"
+    pages = {f"p{n:02}/index.html": marked for n in range(35)} | {"plain.html": plain}
+    write_site(tmp_path, pages)
+    shards = plan_shards(tmp_path, 10)
+    # Pagefind leaves out unmarked pages once any page is marked: a shard must not hold only those
+    assert sorted(page for shard in shards for page in shard) == sorted(set(pages) - {"plain.html"})
+    assert len(shards) == 4 and all(shard == sorted(shard) for shard in shards)
+    assert all(shard_of(page, 4) == number for number, shard in enumerate(shards) for page in shard)
+    assert all(3 <= len(shard) <= 17 for shard in shards), [len(shard) for shard in shards]  # spread, not piled up
+    # a page's shard does not depend on the others: adding one (still 4 shards) moves no other
+    write_site(tmp_path, {"p40/index.html": marked})
+    assert [[page for page in shard if page != "p40/index.html"] for shard in plan_shards(tmp_path, 10)] == shards
+    assert plan_shards(tmp_path, 37) == [sorted(set(pages) | {"p40/index.html"})]  # 37 pages: one run
+    write_site(tmp_path, {name: plain for name in [*pages, "p40/index.html"]})  # none marked: all indexed
+    assert sorted(page for shard in plan_shards(tmp_path, 10) for page in shard) == sorted(set(pages) | {"p40/index.html"})
+
+
+def test_an_edit_changes_only_its_own_shard_and_a_rebuild_changes_none(tmp_path, monkeypatch):
+    monkeypatch.setattr("builder.search.SHARD_PAGES", 2)
+    articles = {f"content/{name}.md": f'+++\ntitle = "Weather {name}"\ndate = 2024-10-0{day}\n+++\n\n'
+                                      f"The weather was mild. It rained {name} times.\n"
+                for day, name in enumerate(["alpha", "bravo", "charlie", "delta"], 1)}
+    root = write_site(tmp_path / "site", {"site.toml": 'title = "T"\n', **articles})
+    build(BuildOptions(root=root))
+    out = root / "public"
+    assert bundles_in(out) == ["pagefind", "pagefind-2"]
+    before = {bundle: inodes(out / bundle) for bundle in bundles_in(out)}
+    build(BuildOptions(root=root))  # the same pages: every bundle file kept, hard-linked
+    assert {bundle: inodes(out / bundle) for bundle in bundles_in(out)} == before
+    [edited] = [bundle for bundle in before if "/articles/delta/" in {f["url"] for f in fragments_of(out / bundle)}]
+    (root / "content" / "delta.md").write_text(articles["content/delta.md"].replace("mild", "cold"), encoding="utf-8")
+    build(BuildOptions(root=root))
+    after = {bundle: inodes(out / bundle) for bundle in bundles_in(out)}
+    assert [bundle for bundle in before if after[bundle] != before[bundle]] == [edited]
+    assert "cold" in " ".join(fragment["content"] for fragment in fragments_of(out / edited))
 
 
 def test_without_javascript_the_search_page_points_to_the_indexes(sample_build):
