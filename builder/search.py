@@ -14,10 +14,11 @@ the same for the same pages, so rebuilds stay reproducible.
 
 Pagefind holds a whole index in memory, in proportion to the text it indexes: 2.7 GB for the
 15,900 indexed pages of an archive of 8,400 articles. So a site of more than SHARD_PAGES
-indexed pages is indexed in shards, one Pagefind run per SHARD_PAGES pages, each into its own
-bundle (`pagefind/`, `pagefind-2/`, ...), and the search page has Pagefind's UI merge them
-in the reader's browser (its `mergeIndex` option): one run then needs about 0.35 GB, whatever
-the size of the site. A run reads a folder of hard links to its pages only, so that the page
+indexed pages is indexed in shards of about SHARD_PAGES pages, one Pagefind run each, each into
+its own bundle (`pagefind/`, `pagefind-2/`, ...), and the search page has Pagefind's UI merge
+them in the reader's browser (its `mergeIndex` option): one run then needs about 0.2 GB,
+whatever the size of the site. The search page is written after the index, since it lists the
+bundles to merge. A run reads a folder of hard links to its pages only, so that the page
 URLs are the same as in the site. A page's shard is chosen by a hash of its path, not by its
 place in the sorted list: an edited, added or removed page changes only its own shard's bundle
 (until the number of shards changes), and every shard holds a like mix of articles and entity
