@@ -56,6 +56,12 @@ BUNDLE_DIR = "pagefind"
 #: alone are indexed, weighs a tenth of an article), so even a site of articles only stays
 #: under 0.5 GB; a mixed shard of 1,000 pages takes about 0.2 GB.
 SHARD_PAGES = 1000
+#: A site whose pages weigh less than this is indexed in one run all the same: splitting costs
+#: result quality (a word missing from a bundle matches a shorter word there: "Kyiv" found 83
+#: pages on 840 articles in nine shards, 11 in one bundle), and one run over the 96 MiB of the
+#: 840-article corpus's pages peaks at 0.33 GB. Sharding is for archives, where one run would
+#: not fit (2.7 GB over 550 MiB of pages at 8,400 articles).
+SINGLE_RUN_BYTES = 128 * 2**20
 #: Marks the content Pagefind indexes; a page without it is left out once any page has it.
 BODY_MARK = b"data-pagefind-body"
 #: The folder of hard links one shard's run reads; inside the staging folder, so a killed
@@ -103,8 +109,8 @@ def pagefind_fingerprint() -> str:
 
 
 def build_search_index(out: OutputFolder, executable: Path, shard_pages: int | None = None) -> SearchIndex:
-    """Index the HTML pages already written to `out` and write the bundles into it: one, or
-    one per `shard_pages` (default SHARD_PAGES) indexed pages."""
+    """Index the HTML pages already written to `out` and write the bundles into it: one, or,
+    for a site too heavy for one run, one per `shard_pages` (default SHARD_PAGES) indexed pages."""
     started = time.perf_counter()
     shards = plan_shards(out.root, shard_pages or SHARD_PAGES)
     if len(shards) <= 1:
@@ -125,12 +131,17 @@ def bundle_dir(number: int) -> str:
     return BUNDLE_DIR if number == 1 else f"{BUNDLE_DIR}-{number}"
 
 
-def plan_shards(root: Path, size: int) -> list[list[str]]:
-    """The pages of each Pagefind run, as sorted site paths: a site of at most `size` pages in
-    one run (without reading them), a larger one's indexed pages in runs of about `size`."""
-    pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
+def plan_shards(root: Path, size: int, single_run_bytes: int | None = None) -> list[list[str]]:
+    """The pages of each Pagefind run, as sorted site paths: a site of at most `size` pages, or
+    whose pages weigh at most `single_run_bytes` (default SINGLE_RUN_BYTES), in one run
+    (without reading them), a larger one's indexed pages in runs of about `size`."""
+    files = sorted((path.relative_to(root).as_posix(), path) for path in root.rglob("*.html")
                    if path.is_file() and not path.is_symlink())
+    pages = [page for page, _ in files]
     if len(pages) <= size:
+        return [pages]
+    budget = SINGLE_RUN_BYTES if single_run_bytes is None else single_run_bytes
+    if sum(path.stat().st_size for _, path in files) <= budget:
         return [pages]
     return split_into_shards(indexed_pages(root, pages), size)
 

@@ -82,4 +82,5 @@ def sharded_subpath_build(tmp_path_factory):
     is in several bundles the search page merges (builder/search.py)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("builder.search.SHARD_PAGES", TEST_SHARD_PAGES)
+        patch.setattr("builder.search.SINGLE_RUN_BYTES", 0)  # the sample site is light
         return _build_sample(tmp_path_factory, "https://someone.github.io/my-site/")

@@ -144,7 +144,7 @@ def test_shards_hold_the_marked_pages_by_the_hash_of_their_path_and_a_small_site
     marked, plain = '<main data-pagefind-body>text</main>', "<main>text</main>"
     pages = {f"p{n:02}/index.html": marked for n in range(35)} | {"plain.html": plain}
     write_site(tmp_path, pages)
-    shards = plan_shards(tmp_path, 10)
+    shards = plan_shards(tmp_path, 10, single_run_bytes=0)
     # Pagefind leaves out unmarked pages once any page is marked: a shard must not hold only those
     assert sorted(page for shard in shards for page in shard) == sorted(set(pages) - {"plain.html"})
     assert len(shards) == 4 and all(shard == sorted(shard) for shard in shards)
@@ -152,14 +152,23 @@ def test_shards_hold_the_marked_pages_by_the_hash_of_their_path_and_a_small_site
     assert all(3 <= len(shard) <= 17 for shard in shards), [len(shard) for shard in shards]  # spread, not piled up
     # a page's shard does not depend on the others: adding one (still 4 shards) moves no other
     write_site(tmp_path, {"p40/index.html": marked})
-    assert [[page for page in shard if page != "p40/index.html"] for shard in plan_shards(tmp_path, 10)] == shards
-    assert plan_shards(tmp_path, 37) == [sorted(set(pages) | {"p40/index.html"})]  # 37 pages: one run
+    assert [[page for page in shard if page != "p40/index.html"] for shard in plan_shards(tmp_path, 10, single_run_bytes=0)] == shards
+    assert plan_shards(tmp_path, 37, single_run_bytes=0) == [sorted(set(pages) | {"p40/index.html"})]  # 37 pages: one run
     write_site(tmp_path, {name: plain for name in [*pages, "p40/index.html"]})  # none marked: all indexed
-    assert sorted(page for shard in plan_shards(tmp_path, 10) for page in shard) == sorted(set(pages) | {"p40/index.html"})
+    assert sorted(page for shard in plan_shards(tmp_path, 10, single_run_bytes=0) for page in shard) == sorted(set(pages) | {"p40/index.html"})
+
+
+def test_a_site_light_enough_for_one_run_is_one_run_whatever_its_page_count(tmp_path):
+    marked = '<main data-pagefind-body>text</main>'
+    write_site(tmp_path, {f"p{n:02}/index.html": marked for n in range(35)})
+    weight = sum(path.stat().st_size for path in tmp_path.rglob("*.html"))
+    assert len(plan_shards(tmp_path, 10, single_run_bytes=weight)) == 1
+    assert len(plan_shards(tmp_path, 10, single_run_bytes=weight - 1)) == 4
 
 
 def test_an_edit_changes_only_its_own_shard_and_a_rebuild_changes_none(tmp_path, monkeypatch):
     monkeypatch.setattr("builder.search.SHARD_PAGES", 2)
+    monkeypatch.setattr("builder.search.SINGLE_RUN_BYTES", 0)
     articles = {f"content/{name}.md": f'+++\ntitle = "Weather {name}"\ndate = 2024-10-0{day}\n+++\n\n'
                                       f"The weather was mild. It rained {name} times.\n"
                 for day, name in enumerate(["alpha", "bravo", "charlie", "delta"], 1)}
