@@ -242,10 +242,11 @@ def staged_output(out_dir: Path) -> Iterator[OutputFolder]:
         raise
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
     retired = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    if out_dir.exists():
+    replacing = out_dir.exists()
+    if replacing:
         os.replace(out_dir, retired)
     os.replace(staging, out_dir)
-    if retired.exists():
+    if replacing:
         delete_in_background(retired, out_dir)
 
 
