@@ -27,14 +27,14 @@ from .cache import (BODIES_DIR_NAME, CACHE_DIR_NAME, AnalysisCache, AnnotatedBod
                     cache_key, files_under, inputs_fingerprint)
 from .config import SiteConfig, load_config, with_base_url
 from .content import ArticleSource, read_articles
-from .entities import ArticleInput, Registry, build_registry
+from .entities import ArticleInput, Registry, RegistryMemo, build_registry
 from .errors import Diagnostic, UserError, errors_in
-from .index import Article, SiteIndex, build_index
+from .index import Article, IndexMemo, SiteIndex, build_index
 from .markdown import render_markdown
 from .nlp import Analyser, model_fingerprint, process_count, resolve_model
 from .output import patched_output, remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
-from .pagedigest import PageManifest
+from .pagedigest import PageDigests, PageManifest
 from .progress import timed
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
 from .records import ArticleAnalysis
@@ -42,6 +42,21 @@ from .render import THEME_DIR, Renderer
 from .search import pagefind_fingerprint
 
 log = logging.getLogger("gloss")
+
+
+@dataclass
+class WarmState:
+    """What a long-running process (the preview server) keeps from one build to the next, so
+    that an edit costs in proportion to what it changed: each stage's per-article results, kept
+    with the inputs they came from and reused only for equal inputs. A build with a WarmState
+    writes exactly what a build without one writes (tests/test_incremental.py)."""
+
+    analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)  # by cache key
+    prepared: PreparedCache | None = None
+    registry: RegistryMemo = field(default_factory=RegistryMemo)
+    index: IndexMemo = field(default_factory=IndexMemo)
+    digests: PageDigests = field(default_factory=PageDigests)
+    page_jobs: tuple[str, dict] = ("", {})  # (site fingerprint, Renderer.job_memo)
 
 
 @dataclass
@@ -54,6 +69,7 @@ class BuildOptions:
     use_cache: bool = True
     progress: Callable[[int, int], None] | None = None  # (articles analysed, total)
     skip_if_unchanged: bool = False  # stop early when nothing changed since the last build
+    warm: WarmState | None = None  # kept by a long-running process between its builds
 
 
 @dataclass
@@ -124,8 +140,8 @@ def prepare_cached(source: ArticleSource, cache: PreparedCache | None) -> Prepar
 
 
 def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache: AnalysisCache,
-                        progress: Callable[[int, int], None] | None, prepared_cache: PreparedCache | None = None
-                        ) -> tuple[list[PreparedArticle], list[ArticleAnalysis], int]:
+                        progress: Callable[[int, int], None] | None, prepared_cache: PreparedCache | None = None,
+                        warm: WarmState | None = None) -> tuple[list[PreparedArticle], list[ArticleAnalysis], int]:
     """Every article prepared, with its analysis from the cache where it can be, from spaCy
     for the rest. spaCy's workers start as soon as there is enough to analyse, so they load
     the model and work while the remaining articles are still being prepared."""
@@ -139,7 +155,8 @@ def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache:
         article = prepare_cached(source, prepared_cache)
         prepared.append(article)
         keys.append(cache_key(article.text, fingerprint))
-        results.append(cache.get(keys[-1], len(article.text)))
+        kept = warm.analyses.get(keys[-1]) if warm is not None else None
+        results.append(kept if kept is not None else cache.get(keys[-1], len(article.text)))
         if results[-1] is None:
             analyser.add(index, article.text)
     done = sum(r is not None for r in results)
@@ -152,6 +169,8 @@ def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache:
         analysed += 1
         if progress:
             progress(done + analysed, len(sources))
+    if warm is not None:
+        warm.analyses = dict(zip(keys, results))  # type: ignore[arg-type]
     return prepared, results, analysed  # type: ignore[return-value]
 
 
@@ -227,22 +246,28 @@ def gather_site(options: BuildOptions) -> GatheredSite:
     for warning in warnings:
         log.warning("%s", warning)
     cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
+    warm = options.warm
     with timed("analyse"):
         cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
-        prepared_cache = PreparedCache(cache_dir, code_fingerprint()) if options.use_cache else None
+        prepared_cache = None
+        if options.use_cache:
+            prepared_cache = (warm.prepared if warm is not None and warm.prepared is not None
+                              else PreparedCache(cache_dir, code_fingerprint()))
         prepared, analyses, analysed = prepare_and_analyse(sources, config, cache, options.progress,
-                                                           prepared_cache)
+                                                           prepared_cache, warm)
         if prepared_cache is not None:
             prepared_cache.save()
+            if warm is not None:
+                warm.prepared = prepared_cache.for_next_build()
     with timed("entities"):
         registry = build_registry(
             [ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks, p.source.ignore_entities)
              for p, a in zip(prepared, analyses)],
-            config.nlp.entity_pages, overrides)
+            config.nlp.entity_pages, overrides, warm.registry if warm is not None else None)
     with timed("index"):
         articles = [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
                     for p, a in zip(prepared, analyses)]
-        index = build_index(articles, registry)
+        index = build_index(articles, registry, warm.index if warm is not None else None)
     return GatheredSite(config, warnings, prepared, analyses, registry, index, analysed)
 
 
@@ -292,9 +317,13 @@ def _build(options: BuildOptions) -> BuildResult:
     del site
 
     remove_stale_staging(out_dir)
-    manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_fingerprint(options, config))
+    site_inputs = site_fingerprint(options, config)
+    manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_inputs)
     bodies = AnnotatedBodies(cache_dir / BODIES_DIR_NAME if options.use_cache else None, code_fingerprint())
-    renderer = Renderer(config, index, previous_pages=manifest.previous(), bodies=bodies)
+    warm = options.warm
+    renderer = Renderer(config, index, previous_pages=manifest.previous(), bodies=bodies,
+                        digests=warm.digests if warm is not None else None,
+                        job_memo=warm.page_jobs[1] if warm is not None and warm.page_jobs[0] == site_inputs else None)
     manifest.forget()
     # A site most of whose pages the last build already wrote is patched in place; a new one,
     # or one whose every page changes, is written whole and swapped in. Pagefind must index
@@ -305,6 +334,8 @@ def _build(options: BuildOptions) -> BuildResult:
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
     manifest.record(renderer.page_digests)
+    if warm is not None:
+        warm.digests, warm.page_jobs = renderer.digests.for_next_build(), (site_inputs, renderer.job_memo)
     bodies.keep_only(renderer.body_keys)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:

@@ -251,6 +251,13 @@ class PreparedCache:
             return
         write_atomically(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def for_next_build(self) -> PreparedCache:
+        """This build's entries as the next build's, without reading the file again (for a
+        process that builds more than once: the file holds the same entries after save())."""
+        following = PreparedCache(None, self.code)
+        following.path, following._old = self.path, dict(self._new)
+        return following
+
 
 # --- annotated article bodies -----------------------------------------------------------------
 

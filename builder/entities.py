@@ -245,70 +245,106 @@ def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] =
     return resolved
 
 
+@dataclass(frozen=True)
+class _ArticleVotes:
+    """What one article says before the site is merged: where each of its mentions goes, and
+    the names and kinds it adds to the clusters, in order. A pure function of the article and
+    the editors' entities, so a long-running preview keeps it from build to build."""
+
+    assigned: tuple[tuple[MentionFound, tuple[str, object]], ...]
+    votes: tuple[tuple[str, object, str, str], ...]  # (table, key, surface form, kind)
+
+
+def _article_votes(article: ArticleInput, editorial: _Editorial) -> _ArticleVotes:
+    mentions = _candidates(article, editorial)
+    persons = _people_in_article(mentions, editorial.people)
+    assigned: list[tuple[MentionFound, tuple[str, object]]] = []
+    votes: list[tuple[str, object, str, str]] = []
+    for index, mention in enumerate(mentions):
+        name = clean_name(mention.text)
+        if not name:
+            continue
+        if index in persons:
+            key = persons[index]
+            votes.append(("person", key, " ".join(person_words(name)), "person"))
+            assigned.append((mention, ("person", key)))
+        elif mention.label == "PERSON":
+            words = person_words(name)
+            if len(words) > 1:  # a full name NER split oddly; keep it as its own person
+                key = _person_key(words, editorial.people)
+                votes.append(("person", key, " ".join(words), "person"))
+                assigned.append((mention, ("person", key)))
+            else:
+                word = fold(words[0])
+                votes.append(("surname", word, words[0], "person"))
+                assigned.append((mention, ("surname", word)))
+        else:
+            kind = KIND_BY_LABEL.get(mention.label)
+            if kind is None:
+                continue
+            key = fold(name)
+            votes.append(("topic", key, name, kind))
+            assigned.append((mention, ("topic", key)))
+    for _, named in _quotes_with_marks(article):
+        if named is not None:
+            target = _editor_speaker(named, editorial)
+            votes.append((target[0], target[1], named, target[2] if target[0] == "topic" else "person"))
+    return _ArticleVotes(tuple(assigned), tuple(votes))
+
+
+@dataclass
+class RegistryMemo:
+    """What `build_registry` keeps between the builds of one process (the preview server), so
+    that an edit to one article merges the site again without redoing every article's share.
+
+    Each article's votes are kept with the inputs they came from; its resolved entities are
+    kept with everything their resolution read: its votes, the ids its mentions and editor-named
+    speakers resolved to, its tags' ids, and the part of the name matcher its words reach (a
+    name whose first word the article never uses cannot match in it). Entries are compared by
+    value, so a reused entry is always what a fresh computation would give."""
+
+    editorial: _Editorial | None = None
+    votes: dict[str, tuple[ArticleInput, _ArticleVotes]] = field(default_factory=dict)
+    resolved: dict[str, tuple[tuple, frozenset[str], ArticleEntities]] = field(default_factory=dict)
+    matcher: AliasMatcher | None = None
+    entities: dict[str, Entity] = field(default_factory=dict)  # the last call's, by id
+
+    def entity(self, entity: Entity) -> Entity:
+        """The last call's record for an equal entity (later stages memoise by record)."""
+        kept = self.entities.get(entity.id)
+        return kept if kept is not None and kept == entity else entity
+
+    def votes_for(self, article: ArticleInput, editorial: _Editorial) -> _ArticleVotes:
+        kept = self.votes.get(article.slug)
+        if kept is not None and kept[0] == article:
+            return kept[1]
+        votes = _article_votes(article, editorial)
+        self.votes[article.slug] = (article, votes)
+        return votes
+
+
 def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
-                   overrides: Overrides | None = None) -> Registry:
-    """Merge every article's mentions into entities, then resolve each article against them."""
+                   overrides: Overrides | None = None, memo: RegistryMemo | None = None) -> Registry:
+    """Merge every article's mentions into entities, then resolve each article against them.
+    `memo` (optional) carries per-article work over from the previous call."""
     wanted = set(kinds)
     editorial = _Editorial.of(overrides)
+    if memo is not None and memo.editorial != editorial:
+        memo.editorial, memo.votes, memo.resolved, memo.matcher = editorial, {}, {}, None
     people: dict[tuple[str, str], _Cluster] = {}
     surnames: dict[str, _Cluster] = {}  # people known only by one word
     topics: dict[str, _Cluster] = {}
-    # per article: mention -> ("person", key) / ("surname", word) / ("topic", folded name)
-    assignments: list[list[tuple[MentionFound, tuple[str, object]]]] = []
-
-    for article in articles:
-        mentions = _candidates(article, editorial)
-        persons = _people_in_article(mentions, editorial.people)
-        assigned = []
-        for index, mention in enumerate(mentions):
-            name = clean_name(mention.text)
-            if not name:
-                continue
-            if index in persons:
-                key = persons[index]
-                cluster = people.setdefault(key, _Cluster(key=" ".join(key)))
-                cluster.forms[" ".join(person_words(name))] += 1
-                cluster.kind_votes["person"] += 1
-                assigned.append((mention, ("person", key)))
-            elif mention.label == "PERSON":
-                words = person_words(name)
-                if len(words) > 1:  # a full name NER split oddly; keep it as its own person
-                    key = _person_key(words, editorial.people)
-                    cluster = people.setdefault(key, _Cluster(key=" ".join(key)))
-                    cluster.forms[" ".join(words)] += 1
-                    cluster.kind_votes["person"] += 1
-                    assigned.append((mention, ("person", key)))
-                else:
-                    word = fold(words[0])
-                    cluster = surnames.setdefault(word, _Cluster(key=word))
-                    cluster.forms[words[0]] += 1
-                    cluster.kind_votes["person"] += 1
-                    assigned.append((mention, ("surname", word)))
-            else:
-                kind = KIND_BY_LABEL.get(mention.label)
-                if kind is None:
-                    continue
-                key = fold(name)
-                cluster = topics.setdefault(key, _Cluster(key=key))
-                cluster.forms[name] += 1
-                cluster.kind_votes[kind] += 1
-                assigned.append((mention, ("topic", key)))
-        for _, named in _quotes_with_marks(article):
-            if named is not None:
-                target = _editor_speaker(named, editorial)
-                if target[0] == "person":
-                    cluster = people.setdefault(target[1], _Cluster(key=" ".join(target[1])))
-                    cluster.forms[named] += 1
-                    cluster.kind_votes["person"] += 1
-                elif target[0] == "surname":
-                    cluster = surnames.setdefault(target[1], _Cluster(key=target[1]))
-                    cluster.forms[named] += 1
-                    cluster.kind_votes["person"] += 1
-                elif target[0] == "topic":
-                    cluster = topics.setdefault(target[1], _Cluster(key=target[1]))
-                    cluster.forms[named] += 1
-                    cluster.kind_votes[target[2]] += 1
-        assignments.append(assigned)
+    tables: dict[str, dict] = {"person": people, "surname": surnames, "topic": topics}
+    article_votes = [memo.votes_for(a, editorial) if memo is not None else _article_votes(a, editorial)
+                     for a in articles]
+    for votes in article_votes:
+        for table_name, key, form, kind in votes.votes:
+            table = tables[table_name]
+            cluster = table.get(key)
+            if cluster is None:
+                cluster = table[key] = _Cluster(key=" ".join(key) if table_name == "person" else key)
+            cluster.forms[form] += 1
+            cluster.kind_votes[kind] += 1
 
     # A surname alone joins the site's person with that last name, when there is one.
     people_by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -386,6 +422,9 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
         else:
             entity_list.append(Entity(slug, name, kind, aliases))
     entities = {e.id: e for e in sorted(entity_list, key=lambda e: e.id) if e.kind in wanted}
+    if memo is not None:
+        entities = {entity_id: memo.entity(entity) for entity_id, entity in entities.items()}
+        memo.entities = entities
 
     def entity_for(target: tuple[str, object]) -> str | None:
         kind, key = target
@@ -402,29 +441,46 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
         return entity_id if entity_id in entities else None
 
     matcher = AliasMatcher(entities.values())
+    # names whose matches may differ from the last call's: only articles using them are redone
+    changed_names = (matcher.changed_first_words(memo.matcher) if memo is not None and memo.matcher is not None
+                     else None)
     resolved: dict[str, ArticleEntities] = {}
-    for article, assigned in zip(articles, assignments):
-        mentions = []
-        for found, target in assigned:
-            entity_id = entity_for(target)
-            if entity_id is not None:
-                mentions.append(Mention(entity_id, found.span, found.text))
-        mentions = _without_overlaps(mentions)
+    kept: dict[str, tuple[tuple, frozenset[str], ArticleEntities]] = {}
+    for article, votes in zip(articles, article_votes):
+        target_ids = tuple(entity_for(target) for _, target in votes.assigned)
+        quoted = _quotes_with_marks(article)
+        named_ids = tuple(entity_for(_editor_speaker(named, editorial)[:2]) if named is not None else None
+                          for _, named in quoted)
+        tag_ids = tuple(dict.fromkeys(ids[tag_refs[fold(t)]] for t in article.tags
+                                      if ids.get(tag_refs.get(fold(t), "")) in entities))
+        inputs = (article, votes, target_ids, named_ids, tag_ids)
+        previous = memo.resolved.get(article.slug) if memo is not None else None
+        if (previous is not None and changed_names is not None and previous[0] == inputs
+                and changed_names.isdisjoint(previous[1])):
+            kept[article.slug] = previous
+            resolved[article.slug] = previous[2]
+            continue
+        mentions = _without_overlaps([Mention(entity_id, found.span, found.text)
+                                      for (found, _), entity_id in zip(votes.assigned, target_ids)
+                                      if entity_id is not None])
         ignored = {fold(name) for name in article.ignore}
         mentions = _without_overlaps(mentions + [m for m in matcher.missed(article.text, mentions)
                                                  if fold(clean_name(m.text)) not in ignored])
         quotes = []
-        for number, (quote, named) in enumerate(_quotes_with_marks(article), 1):
+        for number, ((quote, named), named_id) in enumerate(zip(quoted, named_ids), 1):
             speaker_id = None
             if named is not None:
-                target = _editor_speaker(named, editorial)
-                speaker_id = entity_for(target[:2])
+                speaker_id = named_id
             elif quote.speaker is not None:
                 speaker_id = next((m.entity_id for m in mentions if m.span.overlaps(quote.speaker)), None)
             quotes.append(Quote(f"{QUOTE_ID_PREFIX}{number}", quote.pieces, quote.text, speaker_id, quote.cue))
-        tag_ids = tuple(dict.fromkeys(ids[tag_refs[fold(t)]] for t in article.tags
-                                      if ids.get(tag_refs.get(fold(t), "")) in entities))
-        resolved[article.slug] = ArticleEntities(tuple(mentions), tuple(quotes), tag_ids)
+        entities_here = ArticleEntities(tuple(mentions), tuple(quotes), tag_ids)
+        if memo is not None:
+            kept[article.slug] = (inputs, AliasMatcher.first_words(article.text), entities_here)
+        resolved[article.slug] = entities_here
+    if memo is not None:
+        memo.votes = {a.slug: memo.votes[a.slug] for a in articles}  # forget removed articles
+        memo.resolved, memo.matcher = kept, matcher
     return Registry(entities, resolved)
 
 
@@ -506,7 +562,20 @@ class AliasMatcher:
                 node = self._root
                 for word in words:
                     node = node.setdefault(word, {})
-                node.setdefault(self._END, []).append((entity.id, reach))
+                # whether it is a person is in the entry so that comparing tries sees it (missed)
+                node.setdefault(self._END, []).append((entity.id, reach, entity.is_person))
+
+    @staticmethod
+    def first_words(text: str) -> frozenset[str]:
+        """The words a name matched in `text` can start with (a possessive's bare form too)."""
+        words = set(_WORD.findall(text))
+        return frozenset(words | {_POSSESSIVE.sub("", w) for w in words if w[-1] in "s'’"})
+
+    def changed_first_words(self, previous: AliasMatcher) -> set[str]:
+        """The first words of the names that match differently from `previous`: a text none of
+        whose first_words() is among them gets the same matches from both."""
+        mine, theirs = self._root, previous._root
+        return {word for word in mine.keys() | theirs.keys() if mine.get(word) != theirs.get(word)}
 
     def missed(self, text: str, known: Sequence[Mention]) -> list[Mention]:
         present = {m.entity_id for m in known}
@@ -523,9 +592,9 @@ class AliasMatcher:
 
     def _names_at(self, text: str, tokens: list[tuple[str, int, int]], i: int) -> list[tuple[int, int, list]]:
         """(index after the name's last word, where the name ends in the text, [(entity id,
-        reach)]) for every known name that starts at token i, longest first. The last word may
-        carry a possessive ("Rutte's"), which is not part of the name; the words must be one
-        space (or line break) apart, so "Mark, Rutte" is not "Mark Rutte"."""
+        reach, is person)]) for every known name that starts at token i, longest first. The
+        last word may carry a possessive ("Rutte's"), which is not part of the name; the words
+        must be one space (or line break) apart, so "Mark, Rutte" is not "Mark Rutte"."""
         matches = []
         node = self._root
         for j in range(i, len(tokens)):
@@ -555,7 +624,7 @@ class AliasMatcher:
             start = tokens[i][1]
             accepted = False
             for after, end, options in self._names_at(text, tokens, i):
-                for entity_id, reach in options:
+                for entity_id, reach, _ in options:
                     if entity_id not in present and (
                             reach == "present" or (reach == "mid-sentence" and _starts_sentence(text, start))):
                         continue

@@ -3,9 +3,10 @@ what. Pure: records in, records out; the renderer only reads it.
 """
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .content import ArticleSource
 from .entities import Registry
@@ -91,41 +92,107 @@ def sentence_around(text: str, sentences: tuple[SentenceFound, ...], position: i
     return " ".join(text[start + 2 if start >= 0 else 0:end if end >= 0 else len(text)].split())
 
 
-def build_index(articles: list[Article], registry: Registry) -> SiteIndex:
+@dataclass(frozen=True, slots=True)
+class _Share:
+    """What one article adds to the index: an appearance for each entity in it, and which
+    entities it names together."""
+
+    appearances: tuple[tuple[str, Appearance], ...]  # (entity id, appearance)
+    present: tuple[str, ...]
+
+
+def _share(article: Article) -> _Share:
+    entities = article.entities
+    counts = Counter(m.entity_id for m in entities.mentions)
+    first: dict[str, int] = {}
+    for mention in entities.mentions:
+        first.setdefault(mention.entity_id, mention.span.start)
+    for tag_id in entities.tag_ids:
+        counts.setdefault(tag_id, 0)
+    said: dict[str, list[Quote]] = defaultdict(list)
+    for quote in entities.quotes:
+        if quote.speaker_id:
+            said[quote.speaker_id].append(quote)
+            counts.setdefault(quote.speaker_id, 0)
+    starts = [s.span.start for s in article.sentences]
+    appearances = []
+    for entity_id, count in counts.items():
+        sentence = (sentence_around(article.text, article.sentences, first[entity_id], starts)
+                    if entity_id in first else "")
+        appearances.append((entity_id, Appearance(article, count, sentence, tuple(said[entity_id]))))
+    return _Share(tuple(appearances), tuple(counts))
+
+
+@dataclass
+class IndexMemo:
+    """What `build_index` keeps between the builds of one process (the preview server): the
+    records of the last index, handed out again wherever an equal record would be made. Equal
+    records, not just equal values: the page digests (builder.pagedigest) are memoised by
+    record, so an unchanged article or entity page is not hashed again."""
+
+    articles: dict[str, Article] = field(default_factory=dict)  # by slug
+    shares: dict[str, tuple[Article, _Share]] = field(default_factory=dict)  # by slug
+    pages: dict[str, tuple[EntityPage, Counter]] = field(default_factory=dict)  # by entity id
+
+    def article(self, article: Article) -> Article:
+        kept = self.articles.get(article.slug)
+        return kept if kept is not None and kept == article else article
+
+    def share(self, article: Article) -> _Share:
+        kept = self.shares.get(article.slug)
+        if kept is not None and kept[0] is article:
+            return kept[1]
+        return _share(article)
+
+    def page(self, entity: Entity, appearances: tuple[Appearance, ...], mentions: int,
+             together: Counter) -> EntityPage | None:
+        """The last index's page for this entity if it is made of the same records."""
+        kept = self.pages.get(entity.id)
+        if kept is None:
+            return None
+        page, counted = kept
+        # dict's ==, in C (Counter's own == is a Python loop, and this runs for every entity)
+        same = (page.entity is entity and page.mentions == mentions and dict.__eq__(counted, together)
+                and len(page.appearances) == len(appearances)
+                and all(a is b for a, b in zip(page.appearances, appearances)))
+        return page if same else None
+
+
+def build_index(articles: list[Article], registry: Registry, memo: IndexMemo | None = None) -> SiteIndex:
+    if memo is not None:
+        articles = [memo.article(article) for article in articles]
     ordered = tuple(sorted(articles, key=lambda a: (a.source.date, a.slug), reverse=True))
+    shares = [memo.share(article) if memo is not None else _share(article) for article in ordered]
+    known = registry.entities
     appearances: dict[str, list[Appearance]] = defaultdict(list)
     totals: Counter = Counter()
     together: dict[str, Counter] = defaultdict(Counter)
-    for article in ordered:
-        counts = Counter(m.entity_id for m in article.entities.mentions)
-        first: dict[str, int] = {}
-        for mention in article.entities.mentions:
-            first.setdefault(mention.entity_id, mention.span.start)
-        for tag_id in article.entities.tag_ids:
-            counts.setdefault(tag_id, 0)
-        said: dict[str, list[Quote]] = defaultdict(list)
-        for quote in article.entities.quotes:
-            if quote.speaker_id:
-                said[quote.speaker_id].append(quote)
-                counts.setdefault(quote.speaker_id, 0)
-        starts = [s.span.start for s in article.sentences]
-        for entity_id, count in counts.items():
-            if entity_id not in registry.entities:
-                continue
-            sentence = (sentence_around(article.text, article.sentences, first[entity_id], starts)
-                        if entity_id in first else "")
-            appearances[entity_id].append(Appearance(article, count, sentence, tuple(said[entity_id])))
-            totals[entity_id] += count
-        present = [e for e in counts if e in registry.entities]
+    for share in shares:
+        for entity_id, appearance in share.appearances:
+            if entity_id in known:
+                appearances[entity_id].append(appearance)
+                totals[entity_id] += appearance.mentions
+        present = [e for e in share.present if e in known]
         for entity_id in present:
             together[entity_id].update(present)  # counted in C; the entity itself is dropped below
     pages = {}
-    for entity_id, entity in registry.entities.items():
+    for entity_id, entity in known.items():
         if entity_id not in appearances:
             continue
-        related = sorted(((other, n) for other, n in together[entity_id].items() if other != entity_id),
-                         key=lambda item: (-item[1], item[0]))
-        pages[entity_id] = EntityPage(
-            entity, tuple(appearances[entity_id]), totals[entity_id],
-            tuple((registry.entities[other], n) for other, n in related[:RELATED_LIMIT]))
+        listed = tuple(appearances[entity_id])
+        page = memo.page(entity, listed, totals[entity_id], together[entity_id]) if memo is not None else None
+        if page is None or any(known.get(other.id) is not other for other, _ in page.related):
+            page = EntityPage(entity, listed, totals[entity_id], _related(entity_id, together[entity_id], known))
+        pages[entity_id] = page
+    if memo is not None:
+        memo.articles = {a.slug: a for a in ordered}
+        memo.shares = {a.slug: (a, share) for a, share in zip(ordered, shares)}
+        memo.pages = {entity_id: (page, together[entity_id]) for entity_id, page in pages.items()}
     return SiteIndex(ordered, pages)
+
+
+def _related(entity_id: str, together: Counter, known: dict[str, Entity]) -> tuple[tuple[Entity, int], ...]:
+    """The entities most often named with this one, most shared articles first, then by id."""
+    # (-count, id) pairs compare in C; the entity itself is among them (with the highest count)
+    best = heapq.nsmallest(RELATED_LIMIT + 1, [(-n, other) for other, n in together.items()])
+    return tuple((known[other], -n) for n, other in best if other != entity_id)[:RELATED_LIMIT]

@@ -34,37 +34,50 @@ def _hash(text: str) -> str:
 
 
 class PageDigests:
-    """Digests of the records pages are made from, each computed once per build.
+    """Digests of the records pages are made from, each computed once per record.
 
     `repr` of a frozen dataclass spells out every field in a fixed order, so equal records give
     equal digests; Articles nested in other records are replaced by their own digest, so an
-    article's text is hashed once however many pages list it."""
+    article's text is hashed once however many pages list it.
 
-    def __init__(self) -> None:
-        self._articles: dict[int, str] = {}
-        self._entity_pages: dict[int, str] = {}
-        self._entities: dict[int, str] = {}
+    Digests are memoised by record identity (records are frozen, so a record's digest never
+    changes), and `for_next_build` hands them to the next build of the same process: the preview
+    server's index reuses the records of whatever an edit did not touch (builder.index.IndexMemo),
+    so only the touched ones are hashed again. Each memo entry holds its record, so that its id
+    cannot be reused by another object while the entry exists."""
+
+    def __init__(self, previous: PageDigests | None = None) -> None:
+        self._memo: dict[int, tuple[object, str]] = {}
+        self._previous = previous._memo if previous is not None else {}
+
+    def for_next_build(self) -> PageDigests:
+        """A PageDigests that starts with this build's digests (and forgets older ones)."""
+        return PageDigests(self)
+
+    def _memoised(self, record: object, compute) -> str:
+        key = id(record)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is record:
+            return hit[1]
+        hit = self._previous.get(key)
+        if hit is None or hit[0] is not record:
+            hit = (record, compute(record))
+        self._memo[key] = hit
+        return hit[1]
 
     def article(self, article: Article) -> str:
-        key = id(article)
-        if key not in self._articles:
-            self._articles[key] = _hash(repr((article.source, article.entities, article.sentences)))
-        return self._articles[key]
+        return self._memoised(article, lambda a: _hash(repr((a.source, a.entities, a.sentences))))
 
     def entity(self, entity: Entity) -> str:
-        key = id(entity)
-        if key not in self._entities:
-            self._entities[key] = repr(entity)
-        return self._entities[key]
+        return self._memoised(entity, repr)
 
     def entity_page(self, page: EntityPage) -> str:
-        key = id(page)
-        if key not in self._entity_pages:
-            appearances = [(self.article(a.article), a.mentions, a.first_sentence, a.quotes)
-                           for a in page.appearances]
-            related = [(self.entity(entity), count) for entity, count in page.related]
-            self._entity_pages[key] = _hash(repr((self.entity(page.entity), page.mentions, related, appearances)))
-        return self._entity_pages[key]
+        return self._memoised(page, self._entity_page)
+
+    def _entity_page(self, page: EntityPage) -> str:
+        appearances = [(self.article(a.article), a.mentions, a.first_sentence, a.quotes) for a in page.appearances]
+        related = [(self.entity(entity), count) for entity, count in page.related]
+        return _hash(repr((self.entity(page.entity), page.mentions, related, appearances)))
 
     def of(self, *parts: object) -> str:
         """A digest of any records, with the Articles, EntityPages and Entities among them (in

@@ -124,12 +124,16 @@ class Renderer:
     carried over from there instead of rendered. `page_digests` collects this build's."""
 
     def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None,
-                 previous_pages: dict[str, str] | None = None, bodies: AnnotatedBodies | None = None):
+                 previous_pages: dict[str, str] | None = None, bodies: AnnotatedBodies | None = None,
+                 digests: PageDigests | None = None, job_memo: dict[tuple[str, str], tuple] | None = None):
         self.config = config
         self.index = index
         self.previous_pages = previous_pages or {}
         self.page_digests: dict[str, str] = {}
-        self.digests = PageDigests()
+        self.digests = digests or PageDigests()  # a preview server's carry the last build's over
+        # {("article", slug) or entity path: the inputs and digests of its page jobs}, handed
+        # from build to build by a preview server for the same site settings (see page_jobs)
+        self.job_memo: dict[tuple[str, str], tuple] = job_memo or {}
         self.bodies = bodies or AnnotatedBodies(None, "")
         self.body_keys: set[str] = set()  # the annotated bodies this build's pages use
         self.env = env or make_environment(config)
@@ -222,25 +226,42 @@ class Renderer:
         jobs: list[PageJob] = []
         for number in range(1, page_count + 1):
             jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count)))
+        memo, kept = {}, self.job_memo
         for article in articles:
-            people, topics = self._entities_of(article, person=True), self._entities_of(article, person=False)
-            annotation_inputs = self._annotation_inputs(article)
-            body_key = self.bodies.key(self.digests.of("body", article, annotation_inputs))
+            # An article page is made from its article and the cards of the entities it names
+            # (a card holds the entity and what its page counts): the rest of an entity's page
+            # changes with every article naming it, which must not re-render this one.
+            cards = tuple(self.card(e) for e in _entity_ids(article))
+            hit = kept.get(("article", article.slug))
+            if hit is None or hit[0] is not article or hit[1] != whole_site or hit[2] != cards:
+                people, topics = self._entities_of(article, person=True), self._entities_of(article, person=False)
+                annotation_inputs = self._annotation_inputs(article)
+                body_key = self.bodies.key(self.digests.of("body", article, annotation_inputs))
+                page_digest = digest("article", article, [(row.entity, row.mentions, row.quotes) for row in people],
+                                     [(row.entity, row.mentions, row.quotes) for row in topics], annotation_inputs)
+                hit = (article, whole_site, cards, people, topics, body_key, page_digest)
+            memo[("article", article.slug)] = hit
+            _, _, _, people, topics, body_key, page_digest = hit
             self.body_keys.add(body_key)
             jobs.append(PageJob(Urls.article(article.slug) + "index.html",
-                                partial(self._article_page, article, people, topics, body_key),
-                                digest("article", article, [(row.entity, row.mentions, row.quotes) for row in people],
-                                       [(row.entity, row.mentions, row.quotes) for row in topics],
-                                       annotation_inputs)))
+                                partial(self._article_page, article, people, topics, body_key), page_digest))
         for page in self.index.entities.values():
-            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page),
-                                digest("entity", page, self.period)))
+            path = Urls.entity(page.entity)
+            hit = kept.get(path)
+            if hit is None or hit[0] is not page or hit[1] != (whole_site, self.period):
+                feed = entity_feed(self.config, page, path)
+                hit = (page, (whole_site, self.period), digest("entity", page, self.period), feed,
+                       self.digests.of("feed", feed.path, feed.title, feed.subtitle, *feed.articles))
+            memo[path] = hit
+        for page in self.index.entities.values():
+            hit = memo[Urls.entity(page.entity)]
+            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page), hit[2]))
         # An entity's feed is a page job too, so feeds are written on every core and carried
         # over like pages; it reads no template, so its digest is its own.
         for page in self.index.entities.values():
-            feed = entity_feed(self.config, page, Urls.entity(page.entity))
-            jobs.append(PageJob(feed.path, partial(atom_feed, feed, self.config, self.urls.absolute),
-                                self.digests.of("feed", feed.path, feed.title, feed.subtitle, *feed.articles)))
+            _, _, _, feed, feed_digest = memo[Urls.entity(page.entity)]
+            jobs.append(PageJob(feed.path, partial(atom_feed, feed, self.config, self.urls.absolute), feed_digest))
+        self.job_memo = memo
         jobs.append(PageJob("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
                                                          groups=_a_to_z(self.index.people()), kind="person")))
         jobs.append(PageJob("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
@@ -423,6 +444,13 @@ def _write_shard(task: tuple[int, int]) -> list[tuple[int, str, bool]]:
         out.write(job.path, job.render())
         done.append((index, job.path, len(out.changed) > changed_before))
     return done
+
+
+def _entity_ids(article: Article) -> list[str]:
+    """Every entity an article's page and annotations can show: mentioned, tagged, quoted."""
+    entities = article.entities
+    return sorted({*(m.entity_id for m in entities.mentions), *entities.tag_ids,
+                   *(q.speaker_id for q in entities.quotes if q.speaker_id)})
 
 
 def _a_to_z(pages: list[EntityPage]) -> list[tuple[str, list[EntityPage]]]:

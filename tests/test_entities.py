@@ -155,3 +155,65 @@ def test_known_names_are_not_matched_across_punctuation_but_are_before_a_possess
     b = article("b", "Thanks, Mark, Rutte said. Later Mark Rutte’s aide spoke.", {})
     registry = build_registry([a, b], ENTITY_KINDS)
     assert [m.text for m in registry.articles["b"].mentions] == ["Rutte", "Mark Rutte"]
+
+
+# --- a preview's memo: incremental merging gives what merging from scratch gives -------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from builder.entities import RegistryMemo  # noqa: E402
+from builder.overrides import EntityOverride, Overrides  # noqa: E402
+
+#: Sentences and the labels the "model" gives their names; a name may get different labels in
+#: different versions of an article, as spaCy's do.
+SENTENCES = [
+    ("Mark Rutte went to Kyiv.", {"Mark Rutte": "PERSON", "Kyiv": "GPE"}),
+    ("Rutte's visit was short.", {"Rutte's": "PERSON"}),
+    ("Later Rutte met NATO staff.", {"Rutte": "PERSON", "NATO": "ORG"}),
+    ("Jo Roe wrote to NATO.", {"Jo Roe": "PERSON", "NATO": "ORG"}),
+    ("Jo Roe wrote to NATO.", {"Jo Roe": "ORG"}),
+    ("Roe said Kyiv was calm.", {"Roe": "PERSON", "Kyiv": "GPE"}),
+    ("Kyiv thanked Roe Holdings.", {"Kyiv": "PERSON", "Roe Holdings": "ORG"}),
+    ("Nobody is named here.", {}),
+    ("Then Jo Roe and Mark Rutte left.", {}),  # found only by the matcher, from other articles
+]
+
+
+def site_version(draw_sentences: list[list[int]]) -> list[ArticleInput]:
+    articles = []
+    for number, chosen in enumerate(draw_sentences):
+        text = " ".join(SENTENCES[i][0] for i in chosen)
+        labels = {}
+        for i in chosen:
+            labels.update(SENTENCES[i][1])
+        articles.append(article(f"a{number}", text, labels, tags=("NATO",) if 3 in chosen else ()))
+    return articles
+
+
+versions = st.lists(st.lists(st.integers(0, len(SENTENCES) - 1), max_size=4), min_size=1, max_size=4)
+overrides = st.sampled_from([None, Overrides(entities=(EntityOverride("Jo Roe", kind="organisation"),)),
+                             Overrides(ignore=("Kyiv",))])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(versions, overrides), min_size=2, max_size=4))
+def test_merging_with_a_memo_gives_what_merging_from_scratch_gives(builds):
+    memo = RegistryMemo()
+    for sentences, editors in builds:
+        articles = site_version(sentences)
+        assert build_registry(articles, ENTITY_KINDS, editors, memo) == \
+            build_registry(articles, ENTITY_KINDS, editors)
+
+
+def test_a_memo_redoes_an_unchanged_article_that_a_new_name_reaches():
+    """The unchanged article names Jo Roe without the model seeing it; once another article
+    introduces Jo Roe, the matcher finds the name there too (the memo compares the matcher)."""
+    memo = RegistryMemo()
+    still = article("still", "Nothing happened. Then Jo Roe left.", {})
+    before = article("edit", "Rain fell.", {})
+    after = article("edit", "Jo Roe spoke.", {"Jo Roe": "PERSON"})
+    assert build_registry([still, before], ENTITY_KINDS, memo=memo).articles["still"].mentions == ()
+    second = build_registry([still, after], ENTITY_KINDS, memo=memo)
+    assert mentioned(second, "still") == [("Jo Roe", "Jo Roe")]
+    assert second == build_registry([still, after], ENTITY_KINDS)

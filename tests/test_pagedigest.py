@@ -1,6 +1,8 @@
 """Pages whose inputs did not change are carried over from the last build without rendering
 (builder.pagedigest). The test that matters: whatever is edited, the incremental output is
-byte for byte the output of a build from scratch. Real model, real builds of the sample site."""
+byte for byte the output of a build from scratch. Real model, real builds of the sample site,
+each test both as separate `build` runs and as the builds of one preview process (which keeps
+a WarmState from build to build)."""
 from __future__ import annotations
 
 import json
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.build import WarmState
 from builder.pagedigest import MANIFEST_NAME
 from builder.render import Renderer
 from conftest import REPO, copy_sample_site, deletions_done
@@ -18,9 +21,14 @@ from conftest import REPO, copy_sample_site, deletions_done
 BASE = "https://example.org/news/"
 
 
+#: The sites whose builds are those of one long-running process: {site root: its WarmState}.
+PREVIEWS: dict[Path, WarmState] = {}
+
+
 def build(root: Path, out: Path | None = None, **options):
     from builder.build import BuildOptions, build as run
-    return run(BuildOptions(root=root, out_dir=out, base_url=BASE, **options))
+    warm = PREVIEWS.get(root) if out is None else None
+    return run(BuildOptions(root=root, out_dir=out, base_url=BASE, warm=warm, **options))
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -53,16 +61,22 @@ def rendered(monkeypatch):
     return seen
 
 
-@pytest.fixture(params=["search", "no search"])
+@pytest.fixture(params=[("search", "builds"), ("no search", "builds"), ("no search", "preview")],
+                ids=lambda param: "-".join(param))
 def site(tmp_path, request):
     """The sample site, built once. With search, a rebuild writes a whole new output folder (Pagefind
-    must index it before it goes live); without, it patches the output in place."""
+    must index it before it goes live); without, it patches the output in place. "preview": the
+    builds share a WarmState, as those of `serve` do."""
+    search, builds = request.param
     root = copy_sample_site(tmp_path / "site")
-    if request.param == "no search":
+    if search == "no search":
         with open(root / "site.toml", "a", encoding="utf-8") as handle:
             handle.write("\n[search]\nenabled = false\n")
+    if builds == "preview":
+        PREVIEWS[root] = WarmState()
     build(root)
-    return root
+    yield root
+    PREVIEWS.pop(root, None)
 
 
 def test_an_edit_renders_only_the_pages_it_touches_and_the_output_is_as_from_scratch(site, tmp_path, rendered):
@@ -293,3 +307,30 @@ def test_pages_written_by_forked_processes_are_the_pages_written_by_one(site, tm
     source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build(site)
     assert_same_as_from_scratch(site, tmp_path)
+
+
+def test_a_preview_redoes_only_the_edited_articles_share_of_the_site(tmp_path, monkeypatch):
+    """Between builds of one process, merging entities, indexing and digesting an article page
+    are redone for the edited article only (and the output is still as from scratch)."""
+    import builder.entities
+    import builder.index
+    root = copy_sample_site(tmp_path / "site")
+    PREVIEWS[root] = warm = WarmState()
+    try:
+        build(root)
+        counted: dict[str, list[str]] = {"votes": [], "shares": [], "rows": []}
+        votes, share, rows = builder.entities._article_votes, builder.index._share, Renderer._entities_of
+        monkeypatch.setattr(builder.entities, "_article_votes",
+                            lambda article, editorial: counted["votes"].append(article.slug) or votes(article, editorial))
+        monkeypatch.setattr(builder.index, "_share", lambda article: counted["shares"].append(article.slug) or share(article))
+        monkeypatch.setattr(Renderer, "_entities_of",
+                            lambda self, article, person: counted["rows"].append(article.slug) or rows(self, article, person))
+        source = root / "content" / "rutte-dutch-premiership.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\nIt rained all day.\n", encoding="utf-8")
+        build(root)
+        assert counted == {"votes": ["rutte-dutch-premiership"], "shares": ["rutte-dutch-premiership"],
+                           "rows": ["rutte-dutch-premiership"] * 2}
+        assert_same_as_from_scratch(root, tmp_path)
+        assert warm.analyses and warm.registry.votes.keys() == warm.index.articles.keys()
+    finally:
+        PREVIEWS.pop(root, None)
