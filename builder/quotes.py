@@ -92,7 +92,14 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   follows the name as a subject, outside quotes). they/it → the latest organisation mention.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
-  (or "X said Y's defeat reminded him of…, adding") the one adding is X.
+  (or "X said Y's defeat reminded him of…, adding") the one adding is X; so does a clause
+  that sets the scene after the reporting verb ("X said after Y won, remarking that “…”"),
+  unless it is simultaneous ("X asks as Y walks in, saying" is Y).
+* A "subject" the parser gives as a preposition or punctuation ("Of Carson, Levine said")
+  is no subject; the names next to the verb are looked at instead, passing over names
+  inside a relative clause ("Doe, who gave money to Roe, said" is Doe).
+* A proper noun whose article is a capital "The" where no sentence starts ("“…,” The Blaze
+  reported") is an organisation's name, even when the NER missed it.
 * "said retired surgeon Jo Doe": the modifiers before a name after the verb are skipped.
   "said Army Capt. Jo Doe": an abbreviated title's point ends no sentence, and a parse that
   takes the title for the subject (or gives the verb two subjects) means the person.
@@ -130,14 +137,16 @@ whatever is said inside it.
 
 Quotes with no cue of their own, in order:
 * a quote in the same sentence as an attributed one shares its attribution ("same-sentence");
+* a quote that fills its paragraph and is followed by a short paragraph that is just a name
+  ("- Bernie Sanders.", "-President Obama, tweeting after the speech.", or "- Sanders." where
+  only the rest of the article labels the name) is signed by that name ("signature"): in a
+  digest of excerpts the sentence above belongs to the previous item;
 * a quote that opens its sentence takes the speaker of the sentence just before it, in the
   same or the previous paragraph, when that sentence has no quote in it: its reporting
   verb's subject or else its main subject ("Clinton touted her record. “…”", "Cruz
   continued:¶“…”") ("introduced");
 * otherwise it continues the previous quote's speaker when that quote is in the same or the
-  previous paragraph ("continuation");
-* failing that, a quote that fills its paragraph and is followed by a short paragraph that
-  is just a name ("- Bernie Sanders.") is signed by that name ("signature").
+  previous paragraph ("continuation").
 Anything else stays unattributed.
 
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
@@ -476,13 +485,18 @@ def _own_subject(art: _Article, tok: Token) -> Token | None:
     paragraph end (spaCy's sentences can run over "\n\n")."""
     found = [child for child in tok.children
              if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and
-             art.same_sentence(child.i, tok.i)]
+             art.same_sentence(child.i, tok.i) and child.pos_ not in _NOT_SUBJECT_POS]
     if len(found) > 1:
         # two subjects is a parse that split a title from its name ("said Army Capt. Jo
         # Doe" → "Capt", "Doe"): the person is the subject
         people = [c for c in found if _name_label(art, c) == "PERSON"]
         return people[-1] if people else found[0]
     return found[0] if found else None
+
+
+# A "subject" with one of these tags is a parse error ("Of Carson, Levine said": "Of"), and
+# the verb is treated as having none (the name next to it is then looked for).
+_NOT_SUBJECT_POS = frozenset(("ADP", "PUNCT", "CCONJ", "SCONJ", "PART", "SPACE"))
 
 
 def _subject_of(art: _Article, verb: Token) -> Token | None:
@@ -531,8 +545,15 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
 
 def _reported_clause(tok: Token) -> bool:
     """Is `tok` the verb of what a reporting verb reports ("said that Romney had…", "said
-    Clinton's defeat reminded him of…")?"""
-    return tok.dep_ == "ccomp" and _is_reporting(tok.head)
+    Clinton's defeat reminded him of…"), or of a clause that sets the scene for a reporting
+    verb before it ("Doe said after Roe won, remarking that…": the one remarking is Doe)?"""
+    if not _is_reporting(tok.head):
+        return False
+    if tok.dep_ == "ccomp":
+        return True
+    # "as Roe walks in, saying…" / "while Roe…, saying": the one in the clause does both
+    return tok.dep_ == "advcl" and tok.head.i < tok.i and \
+        not any(c.dep_ == "mark" and c.lower_ in ("as", "while") for c in tok.children)
 
 
 def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
@@ -563,7 +584,7 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
     i = verb.i - 1
     while i >= 0 and verb.i - i <= 20 and not art.is_boundary(i):
         tok = art.doc[i]
-        if art.quote_of[i] < 0:
+        if art.quote_of[i] < 0 and not _in_relative_clause(tok, verb):
             if tok.dep_ in SUBJECT_DEPS and tok.lower_ not in ("who", "that", "which"):
                 out.append(tok)
             elif art.mention_of[i] >= 0 or (i == verb.i - 1 and (
@@ -577,6 +598,22 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
     # Sperling and Doe
     at = {t.i for t in names}
     return out + [t for t in names if not _inside_apposition(art, t, at)]
+
+
+_WH_WORDS = frozenset("who whom whose which".split())
+
+
+def _in_relative_clause(tok: Token, verb: Token) -> bool:
+    """Is `tok` inside a relative clause that ends before `verb` ("Levine, who has given
+    money to Rubio, said": Rubio is not who said it)?"""
+    for a in tok.ancestors:
+        if a.i == verb.i:
+            return False
+        if a.dep_ == "relcl" and a.i < verb.i:
+            first = a.left_edge
+            return first.lower_ in _WH_WORDS and first.i > 0 and \
+                first.nbor(-1).text == "," and a.head.i < first.i
+    return False
 
 
 def _inside_apposition(art: _Article, tok: Token, names: set[int]) -> bool:
@@ -819,7 +856,23 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
         return _name_run(subj, art.name_labels[subj.text])
     if _looks_like_name(subj):
         return _name_run(subj, "PERSON")  # a name the NER missed ("O’Donnell said")
+    if _capitalised_the(art, subj):
+        return _name_run(subj, "ORG")  # "“…,” The Blaze reported": a title the NER missed
     return _resolve_description(art, subj, before_char)
+
+
+def _capitalised_the(art: _Article, tok: Token) -> bool:
+    """A proper noun whose article is written "The" where no sentence starts ("“…,” The
+    Blaze reported", "wrote The Sentinel"): the name of a publication or organisation."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_place(art, tok):
+        return False
+    det = next((c for c in tok.children if c.dep_ == "det" and c.i < tok.i), None)
+    if det is None or det.text != "The" or det.i == 0:
+        return False
+    prev = art.doc[det.i - 1]
+    if prev.text in ("”", '"') and art.quote_of[prev.i] >= 0:  # “…,” The Blaze reported
+        return art.text[prev.idx - 1:prev.idx] in (",", "?", "!")
+    return prev.text == "," or (prev.is_alpha and art.quote_of[prev.i] < 0)
 
 
 def _person_after_title(art: _Article, subj: Token) -> tuple[int, int, str] | None:
@@ -1210,48 +1263,74 @@ def _share_in_sentence(art: _Article, quotes: list[_Quote]) -> None:
 
 
 def _continue_speakers(art: _Article, quotes: list[_Quote]) -> None:
-    """A quote with no cue of its own takes the speaker of the sentence that leads into it
-    ("Clinton touted her record. “…”", "Cruz continued:¶“…”"); when the sentence before it
-    is itself a quote's, it continues that quote's speaker (same or previous paragraph)."""
+    """A quote with no cue of its own is signed by a name paragraph right after it ("-
+    Bernie Sanders."), else takes the speaker of the sentence that leads into it ("Clinton
+    touted her record. “…”", "Cruz continued:¶“…”"); when the sentence before it is itself a
+    quote's, it continues that quote's speaker (same or previous paragraph)."""
     prev: _Quote | None = None
     for q in quotes:
         if not q.cue:
-            lead = _lead_in(art, q)
+            # a signature is the most specific cue: in a digest of excerpts each quote is
+            # signed below it, and the lines above belong to the previous excerpt
+            signed = _signature(art, q)
+            lead = _lead_in(art, q) if signed is None else []
             intro = _sentence_speaker(art, lead, q.pieces[0].start) if lead else None
-            if intro is not None:
+            if signed is not None:
+                q.speaker, q.cue = signed, "signature"
+            elif intro is not None:
                 q.speaker, q.cue = intro, "introduced"
             elif prev is not None and prev.speaker is not None and q.para - prev.last_para <= 1:
                 q.speaker, q.cue = prev.speaker, "continuation"
-            else:
-                signed = _signature(art, q)
-                if signed is not None:
-                    q.speaker, q.cue = signed, "signature"
         prev = q
+
+
+def _opens_paragraph(art: _Article, q: _Quote) -> bool:
+    i = q.first_tok - 1
+    return i < 0 or (art.doc[i].is_space and "\n" in art.doc[i].text)
 
 
 def _signature(art: _Article, q: _Quote) -> tuple[int, int, str] | None:
     """A quote that fills its paragraph, followed by a short paragraph that is a name
-    ("- Bernie Sanders.", "Dean Baker, Center for Economic and Policy Research.")."""
+    ("- Bernie Sanders.", "Dean Baker, Center for Economic and Policy Research.", "-President
+    Obama, tweeting after the speech."): a mention, or a word the article labels a name
+    elsewhere ("- Sanders." where the NER missed it here). After a comma a participle may
+    say how ("tweeting"), but a finite verb makes the paragraph a sentence."""
     n = len(art.doc)
     i = q.last_tok + 1
-    if i < n and art.doc[i].is_space and art.doc[i].text.count("\n") >= 2:
-        i += 1
-    else:
+    if not _opens_paragraph(art, q) or not (
+            i < n and art.doc[i].is_space and art.doc[i].text.count("\n") >= 2):
         return None
+    i += 1
     while i < n and art.doc[i].text in _DASHES:
         i += 1
-    if i >= n or art.mention_of[i] < 0 or art.quote_of[i] >= 0:
+    if i >= n or art.quote_of[i] >= 0:
         return None
     k = art.mention_of[i]
+    if k >= 0:
+        if art.mentions[k].label not in ("PERSON", "ORG"):
+            return None
+        span = art.mention_span(k)
+    else:
+        last = i
+        while last < n and art.doc[last].text in art.name_labels and \
+                art.doc[last].pos_ == "PROPN" and len(art.doc[last].text) > 2:
+            last += 1
+        if last == i:
+            return None
+        label = art.name_labels[art.doc[last - 1].text]
+        span = (art.doc[i].idx, art.doc[last - 1].idx + len(art.doc[last - 1].text), label)
     j = i
     while j < n and not (art.doc[j].is_space and "\n" in art.doc[j].text):
         j += 1
-    if j - i > 12 or art.mentions[k].label not in ("PERSON", "ORG"):
+    if j - i > 16:
         return None
-    if any(art.doc[t].pos_ in ("VERB", "AUX") or art.doc[t].lower_ == "via"
-           for t in range(i, j)):
-        return None  # a sentence, not a signature
-    return art.mention_span(k)
+    comma = next((t for t in range(i, j) if art.doc[t].text == ","), j)
+    for t in range(i, j):
+        tok = art.doc[t]
+        if tok.lower_ == "via" or (tok.pos_ in ("VERB", "AUX") and
+                                   (t < comma or tok.tag_ not in ("VBG", "VBN"))):
+            return None  # a sentence, not a signature
+    return span
 
 
 def _lead_in(art: _Article, q: _Quote) -> list[int]:

@@ -603,3 +603,39 @@ def test_a_surname_that_is_a_word_right_after_the_quote(run, surname, verb):
     # the tagger reads "Will" as a modal and "From" as a preposition
     text, quotes = run(f"Critics were unmoved. “It is a tax on the young,” {surname} {verb}.")
     assert only(quotes).speaker_text == surname
+
+
+@pytest.mark.parametrize("signature", ["- Tomas Brandt.", "-Mayor Tomas Brandt, speaking after the vote."])
+def test_a_signature_below_the_quote_beats_the_sentence_above(run, signature):
+    # a digest of excerpts: the line above belongs to the previous item, the name below signs
+    text, quotes = run("Dara Quill voted for the bill in March.",
+                       "“We will not let the mill close while I hold this seat.”",
+                       signature)
+    q = only(quotes)
+    assert (speaker_last_word(q), q.cue) == ("Brandt", "signature")
+
+
+def test_a_signature_may_be_a_name_the_ner_labels_elsewhere(run):
+    text, quotes = run("Senator Tomas Brandt spoke first at the forum in Dover.",
+                       "“Nobody should work two jobs and still fall behind on rent.”",
+                       "- Brandt.")
+    assert only(quotes).cue == "signature"
+    assert speaker_last_word(only(quotes)) == "Brandt"
+
+
+def test_a_participle_after_a_scene_setting_clause_is_the_reporters(run):
+    # "remarking" hangs on "won" in the parse; the one remarking is who said it
+    text, quotes = run("Ivo Renner said on his show after the senator easily won the primary, "
+                       "remarking that the senator “paid a heavy price for that vote last year.”")
+    assert speaker_last_word(only(quotes)) == "Renner"
+
+
+def test_a_publication_written_with_a_capital_the(run):
+    text, quotes = run("“The count was wrong from the very start,” The Bugle reported.")
+    assert speaker_last_word(only(quotes)) == "Bugle"
+
+
+def test_a_name_in_a_relative_clause_before_the_verb_is_not_the_speaker(run):
+    text, quotes = run("Of the governor, Ellen Marsh, who has given money to Tomas Brandt, said, "
+                       "“He is flat-out wrong about the new tax on fuel.”")
+    assert speaker_last_word(only(quotes)) == "Marsh"
