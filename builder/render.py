@@ -225,7 +225,10 @@ class Renderer:
         digest = partial(self.digests.of, whole_site)
         jobs: list[PageJob] = []
         for number in range(1, page_count + 1):
-            jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count)))
+            # page 1 shows "In the news", from the whole index: always rendered
+            listed = list(articles[(number - 1) * per_page:number * per_page])
+            jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count),
+                                digest("home", number, page_count, listed) if number > 1 else None))
         memo, kept = {}, self.job_memo
         for article in articles:
             # An article page is made from its article and the cards of the entities it names
@@ -352,7 +355,7 @@ class Renderer:
             "aliases": list(page.entity.aliases), "url": self.urls.absolute(Urls.entity(page.entity)),
             "articles": [a.article.slug for a in page.appearances], "mentions": page.mentions,
         } for page in self.index.entities.values()]
-        return json.dumps({"entities": entities}, ensure_ascii=False, indent=1) + "\n"
+        return _json_records("entities", entities)
 
     def quotes_json(self) -> str:
         quotes = []
@@ -365,7 +368,7 @@ class Renderer:
                     "text": quote.text, "speaker": speaker.entity.id if speaker else None,
                     "speaker_name": speaker.entity.name if speaker else None,
                 })
-        return json.dumps({"quotes": quotes}, ensure_ascii=False, indent=1) + "\n"
+        return _json_records("quotes", quotes)
 
     def write_site(self, out: OutputFolder, processes: int = 1) -> None:
         with timed("pages"):
@@ -444,6 +447,13 @@ def _write_shard(task: tuple[int, int]) -> list[tuple[int, str, bool]]:
         out.write(job.path, job.render())
         done.append((index, job.path, len(out.changed) > changed_before))
     return done
+
+
+def _json_records(name: str, records: list[dict]) -> str:
+    """{"name": [records]} with one record per line: readable, diffable, and fast (json's C
+    encoder only runs without `indent`, which is ten times slower on 16,000 records)."""
+    lines = ",\n".join(json.dumps(record, ensure_ascii=False, separators=(", ", ": ")) for record in records)
+    return f'{{"{name}": [\n{lines}\n]}}\n' if records else f'{{"{name}": []}}\n'
 
 
 def _entity_ids(article: Article) -> list[str]:

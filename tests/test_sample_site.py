@@ -118,3 +118,12 @@ def test_person_page_lists_articles_with_first_sentence_and_co_mentions(sample_b
     assert "/articles/rutte-first-visit-kyiv/" in html
     assert "supports the position of his predecessor, Jens Stoltenberg, in this matter." in html
     assert "Often mentioned with" in html and "/people/mark-rutte/" in html
+
+
+@pytest.mark.parametrize("name", ["entities", "quotes"])
+def test_the_json_api_has_one_record_per_line(sample_build, name):
+    # readable and diffable: a record per line, between the opening and closing lines
+    lines = (sample_build.out_dir / "api" / f"{name}.json").read_text(encoding="utf-8").splitlines()
+    records = json.loads("\n".join(lines))[name]
+    assert len(records) >= 2 and len(lines) == len(records) + 2
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
