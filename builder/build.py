@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .cache import (BODIES_DIR_NAME, CACHE_DIR_NAME, AnalysisCache, AnnotatedBodies, BuildStamp, PreparedCache,
                     cache_key, files_under, inputs_fingerprint)
 from .config import SiteConfig, load_config, with_base_url
-from .content import ArticleSource, read_articles
+from .content import ArticleSource, ReadMemo, read_articles
 from .entities import ArticleInput, Registry, RegistryMemo, build_registry
 from .errors import Diagnostic, UserError, errors_in
 from .index import Article, IndexMemo, SiteIndex, build_index
@@ -38,7 +38,7 @@ from .pagedigest import PageDigests, PageManifest
 from .progress import timed
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
 from .records import ArticleAnalysis
-from .render import THEME_DIR, Renderer
+from .render import THEME_DIR, Renderer, make_environment
 from .search import pagefind_fingerprint
 
 log = logging.getLogger("gloss")
@@ -51,12 +51,14 @@ class WarmState:
     with the inputs they came from and reused only for equal inputs. A build with a WarmState
     writes exactly what a build without one writes (tests/test_incremental.py)."""
 
+    reads: ReadMemo = field(default_factory=dict)  # the articles' files as last read and parsed
     analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)  # by cache key
     prepared: PreparedCache | None = None
     registry: RegistryMemo = field(default_factory=RegistryMemo)
     index: IndexMemo = field(default_factory=IndexMemo)
     digests: PageDigests = field(default_factory=PageDigests)
     page_jobs: tuple[str, dict] = ("", {})  # (site fingerprint, Renderer.job_memo)
+    environment: tuple[str, Any] = ("", None)  # (site fingerprint, the Jinja environment)
 
 
 @dataclass
@@ -180,7 +182,8 @@ def load_site(options: BuildOptions
     problem found in any of them."""
     config, warnings = load_config(options.root)
     config = with_base_url(config, options.base_url)
-    sources, problems = read_articles(config.content_dir, options.root, options.drafts)
+    sources, problems = read_articles(config.content_dir, options.root, options.drafts,
+                                      options.warm.reads if options.warm is not None else None)
     overrides, override_problems = load_overrides(options.root)
     problems = warnings + problems + override_problems
     if errors_in(problems):
@@ -321,7 +324,10 @@ def _build(options: BuildOptions) -> BuildResult:
     manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_inputs)
     bodies = AnnotatedBodies(cache_dir / BODIES_DIR_NAME if options.use_cache else None, code_fingerprint())
     warm = options.warm
-    renderer = Renderer(config, index, previous_pages=manifest.previous(), bodies=bodies,
+    # the templates, compiled, for as long as they and the settings stay the same
+    env = (warm.environment[1] if warm is not None and warm.environment[0] == site_inputs
+           else make_environment(config))
+    renderer = Renderer(config, index, env, previous_pages=manifest.previous(), bodies=bodies,
                         digests=warm.digests if warm is not None else None,
                         job_memo=warm.page_jobs[1] if warm is not None and warm.page_jobs[0] == site_inputs else None)
     manifest.forget()
@@ -336,6 +342,7 @@ def _build(options: BuildOptions) -> BuildResult:
     manifest.record(renderer.page_digests)
     if warm is not None:
         warm.digests, warm.page_jobs = renderer.digests.for_next_build(), (site_inputs, renderer.job_memo)
+        warm.environment = (site_inputs, env)
     bodies.keep_only(renderer.body_keys)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:

@@ -133,13 +133,16 @@ def _strings(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def read_article(path: Path, display: Path) -> tuple[ArticleSource | None, list[Diagnostic]]:
-    """Read one article; `display` is the path used in messages."""
+def read_article(path: Path, display: Path, data: bytes | None = None
+                 ) -> tuple[ArticleSource | None, list[Diagnostic]]:
+    """Read one article (whose bytes the caller may have read); `display` is the path used in
+    messages."""
     problems: list[Diagnostic] = []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic(display, None, f"cannot be read: {exc.strerror}")]
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, [Diagnostic(display, None, f"cannot be read: {exc.strerror}")]
     if len(data) > MAX_ARTICLE_BYTES:
         return None, [Diagnostic(display, None, f"is {len(data) // 1000} kB; articles are limited to "
                                                 f"{MAX_ARTICLE_BYTES // 1000} kB")]
@@ -243,19 +246,38 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {shown if len(shown) <= 40 else shown[:37] + '...'}"
 
 
-def read_articles(content_dir: Path, root: Path, include_drafts: bool
+#: {file: (its bytes, its display path, what read_article made of them)}: kept by a process
+#: that builds more than once (the preview server), so an unchanged file is not parsed again.
+ReadMemo = dict[Path, tuple[bytes, Path, tuple[ArticleSource | None, list[Diagnostic]]]]
+
+
+def read_articles(content_dir: Path, root: Path, include_drafts: bool, memo: ReadMemo | None = None
                   ) -> tuple[list[ArticleSource], list[Diagnostic]]:
-    """Every article under content/, in a stable order, and every problem found."""
+    """Every article under content/, in a stable order, and every problem found. With a `memo`
+    (updated in place), a file whose bytes are those it was read with last time is not parsed."""
     if not content_dir.is_dir():
         return [], [Diagnostic(content_dir, None, "no content/ folder",
                                hint="put your articles in content/*.md")]
     articles: list[ArticleSource] = []
     problems: list[Diagnostic] = []
     seen: dict[str, Path] = {}
+    kept: ReadMemo = {}
     for path in sorted(content_dir.rglob("*.md")):
-        # as the user can open it from where they ran the build, like site.toml's path
-        display = display_path(path)
-        article, found = read_article(path, display)
+        data, last = None, None
+        if memo is not None:
+            try:
+                data = path.read_bytes()
+                last = memo.get(path)
+            except OSError:
+                pass  # read_article reports it
+        if last is not None and last[0] == data:
+            _, display, (article, found) = kept[path] = last
+        else:
+            # as the user can open it from where they ran the build, like site.toml's path
+            display = display_path(path)
+            article, found = read_article(path, display, data)
+            if data is not None:
+                kept[path] = (data, display, (article, found))
         problems += found
         if article is None:
             continue
@@ -267,4 +289,7 @@ def read_articles(content_dir: Path, root: Path, include_drafts: bool
         if article.draft and not include_drafts:
             continue
         articles.append(article)
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     return articles, problems

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape as xml_escape
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
@@ -132,14 +133,17 @@ def atom_feed(feed: Feed, config: SiteConfig, absolute) -> bytes:
 
 
 def sitemap(page_paths: Iterable[str], lastmod: dict[str, str], absolute) -> bytes:
-    """sitemap.xml with the absolute URL of every page, in path order."""
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    """sitemap.xml with the absolute URL of every page, in path order. Written as text, in the
+    layout ElementTree would give: an archive's sitemap has 16,000 URLs, and building them as
+    elements took a tenth of a one-article rebuild."""
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
     for path in sorted(set(page_paths)):
-        url = _sub(root, "url")
-        _sub(url, "loc", absolute(path))
+        lines.append(f"  <url>\n    <loc>{xml_escape(absolute(path))}</loc>")
         if path in lastmod:
-            _sub(url, "lastmod", lastmod[path])
-    return _xml(root)
+            lines.append(f"    <lastmod>{xml_escape(lastmod[path])}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def robots_txt(config: SiteConfig, absolute) -> str:

@@ -107,7 +107,15 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 
 def reads_whole_site(env: jinja2.Environment) -> bool:
     """Whether any template uses `index`, the whole site. Page digests (builder.pagedigest)
-    cover what a page is given; a page that may read anything depends on everything."""
+    cover what a page is given; a page that may read anything depends on everything. Found
+    once per environment (a preview server keeps its environment while the templates stay)."""
+    known = getattr(env, "gloss_reads_whole_site", None)
+    if known is None:
+        known = env.gloss_reads_whole_site = _reads_whole_site(env)  # type: ignore[attr-defined]
+    return known
+
+
+def _reads_whole_site(env: jinja2.Environment) -> bool:
     for name in env.list_templates():
         try:
             source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]

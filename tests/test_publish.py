@@ -344,3 +344,14 @@ def test_the_workflow_builds_for_the_pages_address_and_keeps_the_nlp_cache():
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_the_sitemap_escapes_what_xml_needs_escaped():
+    # written as text, not through an XML library: a URL with & or < must still parse
+    import xml.etree.ElementTree as ET
+    from builder.feeds import SITEMAP_NS, sitemap
+    data = sitemap(["b&c/", "a<d>/", ""], {"b&c/": "2024-05-01"}, lambda path: "https://example.org/x&y/" + path)
+    urls = ET.fromstring(data).findall(f"{{{SITEMAP_NS}}}url")
+    assert [u.findtext(f"{{{SITEMAP_NS}}}loc") for u in urls] == [
+        "https://example.org/x&y/", "https://example.org/x&y/a<d>/", "https://example.org/x&y/b&c/"]
+    assert [u.findtext(f"{{{SITEMAP_NS}}}lastmod") for u in urls] == [None, None, "2024-05-01"]
