@@ -59,6 +59,7 @@ class WarmState:
     digests: PageDigests = field(default_factory=PageDigests)
     page_jobs: tuple[str, dict] = ("", {})  # (site fingerprint, Renderer.job_memo)
     environment: tuple[str, Any] = ("", None)  # (site fingerprint, the Jinja environment)
+    output_files: tuple[object, set[str]] = (None, set())  # (PageManifest.signature(), the files)
 
 
 @dataclass
@@ -322,6 +323,7 @@ def _build(options: BuildOptions) -> BuildResult:
     remove_stale_staging(out_dir)
     site_inputs = site_fingerprint(options, config)
     manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_inputs)
+    signature_before = manifest.signature()
     bodies = AnnotatedBodies(cache_dir / BODIES_DIR_NAME if options.use_cache else None, code_fingerprint())
     warm = options.warm
     # the templates, compiled, for as long as they and the settings stay the same
@@ -335,14 +337,19 @@ def _build(options: BuildOptions) -> BuildResult:
     # or one whose every page changes, is written whole and swapped in. Pagefind must index
     # the whole new site before it goes live, which only a complete staging folder allows.
     patch = bool(renderer.previous_pages) and renderer.pagefind is None
-    with timed("output"), (patched_output(out_dir) if patch else staged_output(out_dir)) as out:
+    files_before = None  # what the output holds, if this process wrote it and nothing has since
+    if warm is not None and signature_before is not None and warm.output_files[0] == signature_before:
+        files_before = warm.output_files[1]
+    with timed("output"), (patched_output(out_dir, files_before) if patch else staged_output(out_dir)) as out:
         renderer.write_site(out, process_count(config.nlp.processes))
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
     manifest.record(renderer.page_digests)
+    written = set(out.written)
     if warm is not None:
         warm.digests, warm.page_jobs = renderer.digests.for_next_build(), (site_inputs, renderer.job_memo)
         warm.environment = (site_inputs, env)
+        warm.output_files = (manifest.signature(), written)
     bodies.keep_only(renderer.body_keys)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:

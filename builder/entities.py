@@ -53,6 +53,11 @@ def clean_name(text: str) -> str:
     return text.strip(" ,.;:") if not text.endswith(".") or text.count(".") > 1 else text.strip()
 
 
+@lru_cache(maxsize=65536)  # a preview merges the same names after every edit
+def _slug(name: str) -> str:
+    return slugify(name)
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Compare names ignoring case, accents, dots and a leading "the": "U.S." == "US",
@@ -407,7 +412,7 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
     for name, ref in named:
         cluster = ref_to_cluster[ref]
         kind = cluster.kind()
-        base = slugify(name) or "entity"
+        base = _slug(name) or "entity"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1

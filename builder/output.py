@@ -201,9 +201,12 @@ class PatchFolder(OutputFolder):
 
 
 @contextmanager
-def patched_output(out_dir: Path) -> Iterator[PatchFolder]:
+def patched_output(out_dir: Path, files_before: set[str] | None = None) -> Iterator[PatchFolder]:
     """Yield a patch folder for `out_dir`; on success apply it (moves, then deletions of the
-    files not written this time), on failure remove it and leave `out_dir` as it was."""
+    files not written this time), on failure remove it and leave `out_dir` as it was.
+    `files_before`, when the caller knows them (it wrote the output, and nothing has since),
+    are the files `out_dir` holds: then only those not written again are looked at, instead
+    of every folder of the site."""
     out_dir = out_dir.absolute()
     patch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.patch-{os.getpid()}-", dir=out_dir.parent))
     try:
@@ -217,8 +220,28 @@ def patched_output(out_dir: Path) -> Iterator[PatchFolder]:
         live = out_dir.joinpath(*parts)
         live.parent.mkdir(parents=True, exist_ok=True)
         os.replace(patch.joinpath(*parts), live)
-    _delete_all_but(out_dir, set(folder.written))
+    if files_before is None:
+        _delete_all_but(out_dir, set(folder.written))
+    else:
+        _delete_files(out_dir, files_before.difference(folder.written))
     delete_in_background(patch, out_dir)  # only its emptied folders are left
+
+
+def _delete_files(root: Path, relatives: set[str]) -> None:
+    """Delete these files under `root`, and the folders they leave empty."""
+    folders = set()
+    for relative in relatives:
+        parts = _site_parts(relative)
+        try:
+            os.unlink(os.path.join(root, *parts))
+        except FileNotFoundError:
+            pass
+        folders.update("/".join(parts[:n]) for n in range(1, len(parts)))
+    for folder in sorted(folders, key=lambda f: -f.count("/")):  # the deepest first
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:  # not empty (or gone)
+            pass
 
 
 def _delete_all_but(root: Path, keep: set[str], prefix: str = "") -> bool:

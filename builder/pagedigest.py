@@ -20,6 +20,7 @@ an output folder that was replaced or deleted gets every page rendered.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from .cache import OutputStamp
@@ -114,3 +115,14 @@ class PageManifest(OutputStamp):
 
     def record(self, digests: dict[str, str]) -> None:
         self.save(self.out_dir, {"site": self.site, "pages": digests})
+
+    def signature(self) -> tuple | None:
+        """Which output folder and which recorded build the manifest stands for now: another
+        build of this output (from another process) records a manifest with another signature."""
+        if self.path is None:
+            return None
+        try:
+            manifest, out = os.stat(self.path), os.stat(self.out_dir)
+        except OSError:
+            return None
+        return (out.st_dev, out.st_ino, manifest.st_ino, manifest.st_mtime_ns, manifest.st_size)

@@ -141,7 +141,8 @@ class Renderer:
         self.digests = digests or PageDigests()  # a preview server's carry the last build's over
         # {("article", slug) or entity path: the inputs and digests of its page jobs}, handed
         # from build to build by a preview server for the same site settings (see page_jobs)
-        self.job_memo: dict[tuple[str, str], tuple] = job_memo or {}
+        self._kept_jobs: dict[tuple[str, str], tuple] = job_memo or {}
+        self.job_memo: dict[tuple[str, str], tuple] = {}  # this build's, for the next
         self.bodies = bodies or AnnotatedBodies(None, "")
         self.body_keys: set[str] = set()  # the annotated bodies this build's pages use
         self.env = env or make_environment(config)
@@ -237,7 +238,7 @@ class Renderer:
             listed = list(articles[(number - 1) * per_page:number * per_page])
             jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count),
                                 digest("home", number, page_count, listed) if number > 1 else None))
-        memo, kept = {}, self.job_memo
+        memo, kept = self.job_memo, self._kept_jobs
         for article in articles:
             # An article page is made from its article and the cards of the entities it names
             # (a card holds the entity and what its page counts): the rest of an entity's page
@@ -272,7 +273,6 @@ class Renderer:
         for page in self.index.entities.values():
             _, _, _, feed, feed_digest = memo[Urls.entity(page.entity)]
             jobs.append(PageJob(feed.path, partial(atom_feed, feed, self.config, self.urls.absolute), feed_digest))
-        self.job_memo = memo
         jobs.append(PageJob("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
                                                          groups=_a_to_z(self.index.people()), kind="person")))
         jobs.append(PageJob("topics/index.html", partial(self._render, "entities.html", "topics/", heading="Topics",
@@ -358,25 +358,44 @@ class Renderer:
     # --- data -------------------------------------------------------------------------------
 
     def entities_json(self) -> str:
-        entities = [{
-            "id": page.entity.id, "name": page.entity.name, "kind": page.entity.kind,
-            "aliases": list(page.entity.aliases), "url": self.urls.absolute(Urls.entity(page.entity)),
-            "articles": [a.article.slug for a in page.appearances], "mentions": page.mentions,
-        } for page in self.index.entities.values()]
-        return _json_records("entities", entities)
+        lines = []
+        for page in self.index.entities.values():
+            # an entity's record is made from its page alone (a preview keeps unchanged ones)
+            hit = self._kept(("api-entity", page.entity.id), page)
+            if hit is None:
+                hit = (page, _json_line({
+                    "id": page.entity.id, "name": page.entity.name, "kind": page.entity.kind,
+                    "aliases": list(page.entity.aliases), "url": self.urls.absolute(Urls.entity(page.entity)),
+                    "articles": [a.article.slug for a in page.appearances], "mentions": page.mentions}))
+            self.job_memo[("api-entity", page.entity.id)] = hit
+            lines.append(hit[1])
+        return _json_records("entities", lines)
 
     def quotes_json(self) -> str:
-        quotes = []
+        lines = []
         for article in sorted(self.index.articles, key=lambda a: a.slug):
-            for quote in article.entities.quotes:
-                speaker = self.index.entities.get(quote.speaker_id) if quote.speaker_id else None
-                quotes.append({
+            # an article's quote records are made from it and its speakers' entities
+            speakers = tuple(self.index.entities[q.speaker_id].entity if q.speaker_id in self.index.entities
+                             else None for q in article.entities.quotes)
+            hit = self._kept(("api-quotes", article.slug), article, speakers)
+            if hit is None:
+                hit = (article, speakers, [_json_line({
                     "id": f"{article.slug}#{quote.anchor}", "article": article.slug,
                     "url": self.urls.absolute(Urls.article(article.slug)) + "#" + quote.anchor,
-                    "text": quote.text, "speaker": speaker.entity.id if speaker else None,
-                    "speaker_name": speaker.entity.name if speaker else None,
-                })
-        return _json_records("quotes", quotes)
+                    "text": quote.text, "speaker": speaker.id if speaker else None,
+                    "speaker_name": speaker.name if speaker else None,
+                }) for quote, speaker in zip(article.entities.quotes, speakers)])
+            self.job_memo[("api-quotes", article.slug)] = hit
+            lines += hit[-1]
+        return _json_records("quotes", lines)
+
+    def _kept(self, key: tuple[str, str], record: object, *values: object) -> tuple | None:
+        """The last build's memo entry for `key` if it was made from this very record and
+        equal values (see page_jobs), else None."""
+        hit = self._kept_jobs.get(key)
+        if hit is None or hit[0] is not record or hit[1:1 + len(values)] != values:
+            return None
+        return hit
 
     def write_site(self, out: OutputFolder, processes: int = 1) -> None:
         with timed("pages"):
@@ -457,11 +476,14 @@ def _write_shard(task: tuple[int, int]) -> list[tuple[int, str, bool]]:
     return done
 
 
-def _json_records(name: str, records: list[dict]) -> str:
-    """{"name": [records]} with one record per line: readable, diffable, and fast (json's C
-    encoder only runs without `indent`, which is ten times slower on 16,000 records)."""
-    lines = ",\n".join(json.dumps(record, ensure_ascii=False, separators=(", ", ": ")) for record in records)
-    return f'{{"{name}": [\n{lines}\n]}}\n' if records else f'{{"{name}": []}}\n'
+def _json_line(record: dict) -> str:
+    # json's C encoder runs only without `indent`, which is ten times slower on 16,000 records
+    return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _json_records(name: str, lines: list[str]) -> str:
+    """{"name": [records]} with one record (a _json_line) per line: readable and diffable."""
+    return f'{{"{name}": [\n' + ",\n".join(lines) + "\n]}\n" if lines else f'{{"{name}": []}}\n'
 
 
 def _entity_ids(article: Article) -> list[str]:
