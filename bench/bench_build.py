@@ -154,24 +154,40 @@ IN_PROCESS_EDIT = r"""
 import logging, sys, time
 from pathlib import Path
 sys.path.insert(0, {repo!r})
-from builder.build import BuildOptions, build
+from builder.build import BuildOptions, WarmState, build, prepare
+from builder.config import load_config
+from builder.content import read_article
+from builder.nlp import analyse_doc, load_model, resolve_model
 root = Path({site!r})
 logging.disable(logging.WARNING)
-build(BuildOptions(root))  # the preview's first build
+options = BuildOptions(root, skip_if_unchanged=True, warm=WarmState())  # as `serve` builds
+build(options)  # the preview's first build
 path = sorted((root / "content").glob("*.md"))[0]
-for name in ("Jo Roe", "Jo Poe"):  # the first edit loads the model; the second is timed
+edits = []
+for name in ("Jo Roe", "Jo Poe", "Jo Doe", "Jo Moe"):  # the first edit loads the model
     path.write_text(path.read_text(encoding="utf-8") + f"\nOne more sentence, said {{name}}.\n", encoding="utf-8")
     started = time.perf_counter()
-    build(BuildOptions(root))
-print(f"EDIT {{time.perf_counter() - started:.3f}}")
+    build(options)
+    edits.append(time.perf_counter() - started)
+# that article's NLP in the same process (model loaded): what the edit cannot avoid
+text = prepare(read_article(path, path)[0]).text
+nlp = load_model(resolve_model(load_config(root)[0].nlp.model))
+nlps = []
+for _ in range(3):
+    started = time.perf_counter()
+    analyse_doc(nlp(text))
+    nlps.append(time.perf_counter() - started)
+print(f"EDIT {{min(edits[1:]):.3f}} {{min(nlps):.3f}}")
 """
 
 
-def edit_in_running_process(site: Path) -> float:
+def edit_in_running_process(site: Path) -> tuple[float, float]:
     """What `serve` does after a save: a rebuild in the process that built before, with the
-    model loaded and Python started."""
+    model loaded, Python started and the previous build's work kept (builder.build.WarmState).
+    Returns (the fastest of three edits, that article's NLP in the same process)."""
     run = measure([PYTHON, "-c", IN_PROCESS_EDIT.format(repo=str(REPO), site=str(site))])
-    return float(next(l for l in run.output.splitlines() if l.startswith("EDIT ")).split()[1])
+    line = next(l for l in run.output.splitlines() if l.startswith("EDIT ")).split()
+    return float(line[1]), float(line[2])
 
 
 def gloss_build(site: Path, *extra: str) -> Run:
@@ -298,8 +314,9 @@ def main() -> int:
         edit_one_article(site)
         one = gloss_build(site)
         print(f"one-article edit (no search): {one.seconds:.1f} s", file=sys.stderr)
-        in_serve = edit_in_running_process(site)
-        print(f"one-article edit in a running preview: {in_serve:.1f} s", file=sys.stderr)
+        in_serve, in_serve_nlp = edit_in_running_process(site)
+        print(f"one-article edit in a running preview: {in_serve:.2f} s (its NLP {in_serve_nlp:.2f} s)",
+              file=sys.stderr)
         one_site = copy_corpus(work / "one", 1, 1)
         edit_one_article(one_site)
         _, one_nlp = bare_spacy(one_site, 1)
@@ -315,8 +332,8 @@ def main() -> int:
              "Pelican's cold build (below)", "≤ Pelican"),
             ("rebuild after editing one article (search off)", f"{one.seconds:.1f} s",
              f"that article's NLP alone (load + parse): {one_nlp:.1f} s", "≤ 1 s + its NLP"),
-            ("the same in a running `serve` (Python started, model loaded)", f"{in_serve:.1f} s",
-             "", "≤ 1 s + its NLP"),
+            ("the same in a running `serve` (Python started, model loaded; fastest of 3 edits)",
+             f"{in_serve:.2f} s", f"that article's NLP in that process: {in_serve_nlp:.2f} s", "≤ 1 s + its NLP"),
             (f"peak memory, cold build, {count} articles", mib(cold.peak_bytes),
              f"bare `nlp.pipe`: {mib(bare.peak_bytes)} (ratio {cold.peak_bytes / bare.peak_bytes:.2f})", "≤ 1.25×"),
         ]

@@ -47,10 +47,11 @@ class EntityPage:
     appearances: tuple[Appearance, ...]  # newest article first
     mentions: int
     related: tuple[tuple[Entity, int], ...]  # co-mentioned entities, most shared articles first
+    # counted once: cards, the A-Z pages and the entity page all ask, for every entity
+    quote_count: int = field(init=False, compare=False)
 
-    @property
-    def quote_count(self) -> int:
-        return sum(len(a.quotes) for a in self.appearances)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quote_count", sum(len(a.quotes) for a in self.appearances))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,7 @@ class IndexMemo:
 
     articles: dict[str, Article] = field(default_factory=dict)  # by slug
     shares: dict[str, tuple[Article, _Share]] = field(default_factory=dict)  # by slug
-    pages: dict[str, tuple[EntityPage, Counter]] = field(default_factory=dict)  # by entity id
+    pages: dict[str, EntityPage] = field(default_factory=dict)  # by entity id
 
     def article(self, article: Article) -> Article:
         kept = self.articles.get(article.slug)
@@ -144,18 +145,13 @@ class IndexMemo:
             return kept[1]
         return _share(article)
 
-    def page(self, entity: Entity, appearances: tuple[Appearance, ...], mentions: int,
-             together: Counter) -> EntityPage | None:
-        """The last index's page for this entity if it is made of the same records."""
-        kept = self.pages.get(entity.id)
-        if kept is None:
+    def page(self, entity: Entity, appearances: tuple[Appearance, ...]) -> EntityPage | None:
+        """The last index's page for this entity if it is made of the same records. The same
+        appearances mean the same articles, so the same entities named with it, too."""
+        page = self.pages.get(entity.id)
+        if page is None or page.entity is not entity or len(page.appearances) != len(appearances):
             return None
-        page, counted = kept
-        # dict's ==, in C (Counter's own == is a Python loop, and this runs for every entity)
-        same = (page.entity is entity and page.mentions == mentions and dict.__eq__(counted, together)
-                and len(page.appearances) == len(appearances)
-                and all(a is b for a, b in zip(page.appearances, appearances)))
-        return page if same else None
+        return page if all(a is b for a, b in zip(page.appearances, appearances)) else None
 
 
 def build_index(articles: list[Article], registry: Registry, memo: IndexMemo | None = None) -> SiteIndex:
@@ -165,29 +161,28 @@ def build_index(articles: list[Article], registry: Registry, memo: IndexMemo | N
     shares = [memo.share(article) if memo is not None else _share(article) for article in ordered]
     known = registry.entities
     appearances: dict[str, list[Appearance]] = defaultdict(list)
-    totals: Counter = Counter()
-    together: dict[str, Counter] = defaultdict(Counter)
-    for share in shares:
+    present: dict[str, list[str]] = {}  # by article slug: the entities it names
+    for article, share in zip(ordered, shares):
         for entity_id, appearance in share.appearances:
             if entity_id in known:
                 appearances[entity_id].append(appearance)
-                totals[entity_id] += appearance.mentions
-        present = [e for e in share.present if e in known]
-        for entity_id in present:
-            together[entity_id].update(present)  # counted in C; the entity itself is dropped below
+        present[article.slug] = [e for e in share.present if e in known]
     pages = {}
     for entity_id, entity in known.items():
         if entity_id not in appearances:
             continue
         listed = tuple(appearances[entity_id])
-        page = memo.page(entity, listed, totals[entity_id], together[entity_id]) if memo is not None else None
+        page = memo.page(entity, listed) if memo is not None else None
         if page is None or any(known.get(other.id) is not other for other, _ in page.related):
-            page = EntityPage(entity, listed, totals[entity_id], _related(entity_id, together[entity_id], known))
+            together: Counter = Counter()
+            for appearance in listed:
+                together.update(present[appearance.article.slug])  # counted in C
+            page = EntityPage(entity, listed, sum(a.mentions for a in listed), _related(entity_id, together, known))
         pages[entity_id] = page
     if memo is not None:
         memo.articles = {a.slug: a for a in ordered}
         memo.shares = {a.slug: (a, share) for a, share in zip(ordered, shares)}
-        memo.pages = {entity_id: (page, together[entity_id]) for entity_id, page in pages.items()}
+        memo.pages = pages
     return SiteIndex(ordered, pages)
 
 

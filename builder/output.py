@@ -56,6 +56,7 @@ class OutputFolder:
     def __init__(self, root: Path, previous: Path | None = None):
         self.root = root
         self.previous = previous if previous is not None and previous.is_dir() else None
+        self._previous_prefix = os.path.join(self.previous, "") if self.previous is not None else ""
         self.written: list[str] = []
         self.changed: list[str] = []  # written paths whose bytes differ from the previous output
         self._checked_folders: set[str] = set()  # folders path_for has checked and created
@@ -136,7 +137,7 @@ class OutputFolder:
         `data` is given, only if it holds exactly those bytes."""
         if self.previous is None:
             return None
-        old = os.path.join(self.previous, *_site_parts(relative))
+        old = self._previous_prefix + "/".join(_site_parts(relative))
         try:
             info = os.lstat(old)  # one system call: a carried site has thousands of files
             if not stat.S_ISREG(info.st_mode):  # a symlink, a folder
