@@ -91,11 +91,16 @@ class _Cluster:
     kind_votes: Counter = field(default_factory=Counter)
     forms: Counter = field(default_factory=Counter)  # surface names -> count
     key: str = ""
+    _best: tuple[tuple[int, int], str] | None = None  # (forms' size and total, the name) when asked
 
     def best_name(self) -> str:
-        # the most frequent full form; ties go to the longer, then alphabetical, for stability
-        multi = {f: n for f, n in self.forms.items() if len(f.split()) > 1} or dict(self.forms)
-        return sorted(multi.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0][0]
+        # asked several times per cluster once the forms are counted: remembered, until they change
+        counted = (len(self.forms), self.forms.total())
+        if self._best is None or self._best[0] != counted:
+            # the most frequent full form; ties go to the longer, then alphabetical, for stability
+            multi = {f: n for f, n in self.forms.items() if len(f.split()) > 1} or dict(self.forms)
+            self._best = (counted, min(multi.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0])
+        return self._best[1]
 
     def kind(self) -> str:
         top = max(self.kind_votes.values())
@@ -258,6 +263,7 @@ class _ArticleVotes:
 
     assigned: tuple[tuple[MentionFound, tuple[str, object]], ...]
     votes: tuple[tuple[str, object, str, str], ...]  # (table, key, surface form, kind)
+    quoted: tuple[tuple[QuoteFound, str | None], ...]  # _quotes_with_marks(article)
 
 
 def _article_votes(article: ArticleInput, editorial: _Editorial) -> _ArticleVotes:
@@ -290,11 +296,12 @@ def _article_votes(article: ArticleInput, editorial: _Editorial) -> _ArticleVote
             key = fold(name)
             votes.append(("topic", key, name, kind))
             assigned.append((mention, ("topic", key)))
-    for _, named in _quotes_with_marks(article):
+    quoted = tuple(_quotes_with_marks(article))
+    for _, named in quoted:
         if named is not None:
             target = _editor_speaker(named, editorial)
             votes.append((target[0], target[1], named, target[2] if target[0] == "topic" else "person"))
-    return _ArticleVotes(tuple(assigned), tuple(votes))
+    return _ArticleVotes(tuple(assigned), tuple(votes), quoted)
 
 
 @dataclass
@@ -431,7 +438,15 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
         entities = {entity_id: memo.entity(entity) for entity_id, entity in entities.items()}
         memo.entities = entities
 
+    resolutions: dict[tuple, str | None] = {}  # a site names the same few thousand targets again and again
+
     def entity_for(target: tuple[str, object]) -> str | None:
+        if target in resolutions:
+            return resolutions[target]
+        resolutions[target] = entity_id = _entity_for(target)
+        return entity_id
+
+    def _entity_for(target: tuple[str, object]) -> str | None:
         kind, key = target
         if kind == "person":
             ref = "p:" + "\0".join(key)
@@ -445,15 +460,16 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
         entity_id = ids.get(ref)
         return entity_id if entity_id in entities else None
 
-    matcher = AliasMatcher(entities.values())
+    previous_matcher = memo.matcher if memo is not None else None
+    matcher = AliasMatcher(entities.values(), previous_matcher)
     # names whose matches may differ from the last call's: only articles using them are redone
-    changed_names = (matcher.changed_first_words(memo.matcher) if memo is not None and memo.matcher is not None
-                     else None)
+    changed_names = (None if previous_matcher is None else
+                     matcher.changed if matcher.changed is not None else matcher.changed_first_words(previous_matcher))
     resolved: dict[str, ArticleEntities] = {}
     kept: dict[str, tuple[tuple, frozenset[str], ArticleEntities]] = {}
     for article, votes in zip(articles, article_votes):
         target_ids = tuple(entity_for(target) for _, target in votes.assigned)
-        quoted = _quotes_with_marks(article)
+        quoted = votes.quoted
         named_ids = tuple(entity_for(_editor_speaker(named, editorial)[:2]) if named is not None else None
                           for _, named in quoted)
         tag_ids = tuple(dict.fromkeys(ids[tag_refs[fold(t)]] for t in article.tags
@@ -533,6 +549,33 @@ class _Occupied:
         insort(self._spans, (span.start, span.end))
 
 
+def _names_to_match(entity: Entity) -> list[tuple[tuple[str, ...], str]]:
+    """The names AliasMatcher looks for for this entity, as words, each with its reach."""
+    names = {entity.name, *entity.aliases}
+    if entity.is_person:
+        names.add(person_words(entity.name)[-1])
+    found = []
+    for name in sorted(names):
+        words = tuple(_WORD.findall(name))
+        if not words or (len(words) == 1 and len(words[0]) < 2):
+            continue
+        # A one-word name may be an everyday word at the start of a sentence ("Will", "May"),
+        # and a surname may belong to another person: those only match where the article
+        # already names the entity. Acronyms and longer names match anywhere.
+        if len(words) > 1 or (words[0].isupper() and len(words[0]) > 1):
+            reach = "anywhere"
+        elif entity.is_person:
+            reach = "present"
+        else:
+            reach = "mid-sentence"
+        found.append((words, reach))
+    return found
+
+
+def _copy_trie(node: dict) -> dict:
+    return {key: list(value) if key == AliasMatcher._END else _copy_trie(value) for key, value in node.items()}
+
+
 class AliasMatcher:
     """Finds known names the model missed: every multi-word name and acronym of the site
     anywhere, and one-word names of entities that the article already mentions.
@@ -542,33 +585,67 @@ class AliasMatcher:
 
     _END = "\0"  # the trie key under which a node lists the names that end there
 
-    def __init__(self, entities: Iterable[Entity]):
+    def __init__(self, entities: Iterable[Entity], previous: AliasMatcher | None = None):
+        entities = list(entities)  # in id order: the order of the entries at each name
+        self._entities = {entity.id: entity for entity in entities}
+        self._people = {entity.id for entity in entities if entity.is_person}
+        #: The first words of the names that match differently from `previous`'s (see
+        #: changed_first_words), when this matcher was made by patching it; else None.
+        self.changed: set[str] | None = None
+        if previous is not None:
+            gone = [e for e in previous._entities.values() if self._entities.get(e.id) is not e]
+            new = [e for e in entities if previous._entities.get(e.id) is not e]
+            # an edit changes a few entities: patching the last trie beats building it again
+            if len(gone) + len(new) <= len(entities) // 20 + 10:
+                self._patch(previous, gone, new)
+                return
         self._root: dict = {}
-        self._people: set[str] = set()
         for entity in entities:
-            if entity.is_person:
-                self._people.add(entity.id)
-            names = {entity.name, *entity.aliases}
-            if entity.is_person:
-                names.add(person_words(entity.name)[-1])
-            for name in sorted(names):
-                words = tuple(_WORD.findall(name))
-                if not words or (len(words) == 1 and len(words[0]) < 2):
-                    continue
-                # A one-word name may be an everyday word at the start of a sentence ("Will",
-                # "May"), and a surname may belong to another person: those only match where
-                # the article already names the entity. Acronyms and longer names match anywhere.
-                if len(words) > 1 or (words[0].isupper() and len(words[0]) > 1):
-                    reach = "anywhere"
-                elif entity.is_person:
-                    reach = "present"
-                else:
-                    reach = "mid-sentence"
+            for words, reach in _names_to_match(entity):
                 node = self._root
                 for word in words:
                     node = node.setdefault(word, {})
                 # whether it is a person is in the entry so that comparing tries sees it (missed)
                 node.setdefault(self._END, []).append((entity.id, reach, entity.is_person))
+
+    def _patch(self, previous: AliasMatcher, gone: list[Entity], new: list[Entity]) -> None:
+        """This matcher as `previous` with the names of `gone` taken out and those of `new` put
+        in: the subtries they touch are copied first (`previous` is left as it was), and the
+        entries at each touched name are put back in id order, as building from scratch would."""
+        self._root = dict(previous._root)
+        copied: set[str] = set()
+        touched: list[dict] = []
+
+        def subtrie(first: str) -> dict:
+            if first not in copied:
+                copied.add(first)
+                self._root[first] = _copy_trie(self._root.get(first, {}))
+            return self._root.setdefault(first, {})  # pruned away by an earlier removal
+
+        for entity in gone:
+            for words, _ in _names_to_match(entity):
+                path = [self._root, subtrie(words[0])]
+                for word in words[1:]:
+                    path.append(path[-1].get(word, {}))
+                leaf = path[-1]
+                leaf[self._END] = [entry for entry in leaf.get(self._END, ()) if entry[0] != entity.id]
+                if not leaf[self._END]:
+                    del leaf[self._END]
+                for parent, word, node in zip(reversed(path[:-1]), reversed(words), reversed(path[1:])):
+                    if node or parent.get(word) is not node:  # prune the nodes left empty
+                        break
+                    del parent[word]
+        for entity in new:
+            for words, reach in _names_to_match(entity):
+                node = subtrie(words[0])
+                for word in words[1:]:
+                    node = node.setdefault(word, {})
+                node.setdefault(self._END, []).append((entity.id, reach, entity.is_person))
+                touched.append(node)
+        order = {entity_id: n for n, entity_id in enumerate(self._entities)}
+        for node in touched:
+            node[self._END].sort(key=lambda entry: order[entry[0]])  # stable: names keep their order
+        self.changed = copied
 
     @staticmethod
     def first_words(text: str) -> frozenset[str]:

@@ -217,3 +217,29 @@ def test_a_memo_redoes_an_unchanged_article_that_a_new_name_reaches():
     second = build_registry([still, after], ENTITY_KINDS, memo=memo)
     assert mentioned(second, "still") == [("Jo Roe", "Jo Roe")]
     assert second == build_registry([still, after], ENTITY_KINDS)
+
+
+from builder.entities import AliasMatcher  # noqa: E402
+from builder.records import Entity  # noqa: E402
+
+ENTITIES = [Entity("jo-roe", "Jo Roe", "person", ("Roe",)), Entity("jo-roe", "Jo Roe", "organisation"),
+            Entity("nato", "NATO", "organisation", ("North Atlantic Treaty Organization",)),
+            Entity("roe-holdings", "Roe Holdings", "organisation", ("Roe",)),
+            Entity("mark-rutte", "Mark Rutte", "person", ("Rutte", "Mark Rutte's")),
+            Entity("kyiv", "Kyiv", "place", ("Kiev",)), Entity("ann-roe", "Ann Roe", "person")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sets(st.integers(0, len(ENTITIES) - 1)), min_size=2, max_size=5))
+def test_a_patched_name_matcher_is_the_matcher_built_from_scratch(versions):
+    previous = None
+    for chosen in versions:
+        by_id = {}
+        for index in sorted(chosen):
+            by_id.setdefault(ENTITIES[index].id, ENTITIES[index])  # ids are unique on a site
+        entities = [by_id[key] for key in sorted(by_id)]
+        matcher = AliasMatcher(entities, previous)
+        assert matcher._root == AliasMatcher(entities)._root
+        if previous is not None and matcher.changed is not None:
+            assert matcher.changed >= matcher.changed_first_words(previous)
+        previous = matcher
