@@ -49,7 +49,7 @@ class WarmState:
     """What a long-running process (the preview server) keeps from one build to the next, so
     that an edit costs in proportion to what it changed: each stage's per-article results, kept
     with the inputs they came from and reused only for equal inputs. A build with a WarmState
-    writes exactly what a build without one writes (tests/test_incremental.py)."""
+    writes exactly what a build without one writes (tests/test_pagedigest.py)."""
 
     reads: ReadMemo = field(default_factory=dict)  # the articles' files as last read and parsed
     analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)  # by cache key
@@ -57,8 +57,10 @@ class WarmState:
     registry: RegistryMemo = field(default_factory=RegistryMemo)
     index: IndexMemo = field(default_factory=IndexMemo)
     digests: PageDigests = field(default_factory=PageDigests)
-    page_jobs: tuple[str, dict] = ("", {})  # (site fingerprint, Renderer.job_memo)
-    environment: tuple[str, Any] = ("", None)  # (site fingerprint, the Jinja environment)
+    # valid while the templates and settings hash to `site_inputs` (site_fingerprint):
+    site_inputs: str = ""
+    environment: Any = None  # the Jinja environment, templates compiled
+    page_jobs: dict = field(default_factory=dict)  # Renderer.job_memo
     output_files: tuple[object, set[str]] = (None, set())  # (PageManifest.signature(), the files)
 
 
@@ -327,11 +329,11 @@ def _build(options: BuildOptions) -> BuildResult:
     bodies = AnnotatedBodies(cache_dir / BODIES_DIR_NAME if options.use_cache else None, code_fingerprint())
     warm = options.warm
     # the templates, compiled, for as long as they and the settings stay the same
-    env = (warm.environment[1] if warm is not None and warm.environment[0] == site_inputs
-           else make_environment(config))
+    same_site = warm is not None and warm.site_inputs == site_inputs
+    env = warm.environment if same_site else make_environment(config)
     renderer = Renderer(config, index, env, previous_pages=manifest.previous(), bodies=bodies,
                         digests=warm.digests if warm is not None else None,
-                        job_memo=warm.page_jobs[1] if warm is not None and warm.page_jobs[0] == site_inputs else None)
+                        job_memo=warm.page_jobs if same_site else None)
     manifest.forget()
     # A site most of whose pages the last build already wrote is patched in place; a new one,
     # or one whose every page changes, is written whole and swapped in. Pagefind must index
@@ -345,11 +347,10 @@ def _build(options: BuildOptions) -> BuildResult:
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
     manifest.record(renderer.page_digests)
-    written = set(out.written)
     if warm is not None:
-        warm.digests, warm.page_jobs = renderer.digests.for_next_build(), (site_inputs, renderer.job_memo)
-        warm.environment = (site_inputs, env)
-        warm.output_files = (manifest.signature(), written)
+        warm.digests = renderer.digests.for_next_build()
+        warm.site_inputs, warm.environment, warm.page_jobs = site_inputs, env, renderer.job_memo
+        warm.output_files = (manifest.signature(), set(out.written))
     bodies.keep_only(renderer.body_keys)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:

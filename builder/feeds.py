@@ -204,8 +204,7 @@ def write_web_files(out: OutputFolder, config: SiteConfig, index: SiteIndex, url
         lastmod[Urls.article(article.slug)] = _day(article.source.date)
     for page in index.entities.values():
         # appearances are newest first (builder.index), so the first is the newest
-        lastmod[Urls.entity(page.entity)] = _day(page.appearances[0].article.source.date) if page.appearances else \
-            _day(EPOCH)
+        lastmod[Urls.entity(page.entity)] = _day(page.appearances[0].article.source.date)
     pages = [p for p in map(page_path_of, out.written) if p is not None]
     out.write(SITEMAP, sitemap(pages, lastmod, urls.absolute))
     if ROBOTS not in shipped:

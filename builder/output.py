@@ -142,9 +142,9 @@ class OutputFolder:
             info = os.lstat(old)  # one system call: a carried site has thousands of files
             if not stat.S_ISREG(info.st_mode):  # a symlink, a folder
                 return None
-            if data is not None and info.st_size != len(data):
-                return None
             if data is not None:
+                if info.st_size != len(data):
+                    return None
                 with open(old, "rb") as handle:
                     if handle.read() != data:
                         return None

@@ -139,8 +139,8 @@ class Renderer:
         self.previous_pages = previous_pages or {}
         self.page_digests: dict[str, str] = {}
         self.digests = digests or PageDigests()  # a preview server's carry the last build's over
-        # {("article", slug) or entity path: the inputs and digests of its page jobs}, handed
-        # from build to build by a preview server for the same site settings (see page_jobs)
+        # {(kind, slug or path): the records a page job or API record was made from, then what
+        # was made}, handed from build to build by a preview server for the same site settings
         self._kept_jobs: dict[tuple[str, str], tuple] = job_memo or {}
         self.job_memo: dict[tuple[str, str], tuple] = {}  # this build's, for the next
         self.bodies = bodies or AnnotatedBodies(None, "")
@@ -238,40 +238,39 @@ class Renderer:
             listed = list(articles[(number - 1) * per_page:number * per_page])
             jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count),
                                 digest("home", number, page_count, listed) if number > 1 else None))
-        memo, kept = self.job_memo, self._kept_jobs
         for article in articles:
             # An article page is made from its article and the cards of the entities it names
             # (a card holds the entity and what its page counts): the rest of an entity's page
             # changes with every article naming it, which must not re-render this one.
             cards = tuple(self.card(e) for e in _entity_ids(article))
-            hit = kept.get(("article", article.slug))
-            if hit is None or hit[0] is not article or hit[1] != whole_site or hit[2] != cards:
+            hit = self._kept(("article", article.slug), article, whole_site, cards)
+            if hit is None:
                 people, topics = self._entities_of(article, person=True), self._entities_of(article, person=False)
                 annotation_inputs = self._annotation_inputs(article)
                 body_key = self.bodies.key(self.digests.of("body", article, annotation_inputs))
                 page_digest = digest("article", article, [(row.entity, row.mentions, row.quotes) for row in people],
                                      [(row.entity, row.mentions, row.quotes) for row in topics], annotation_inputs)
                 hit = (article, whole_site, cards, people, topics, body_key, page_digest)
-            memo[("article", article.slug)] = hit
+            self.job_memo[("article", article.slug)] = hit
             _, _, _, people, topics, body_key, page_digest = hit
             self.body_keys.add(body_key)
             jobs.append(PageJob(Urls.article(article.slug) + "index.html",
                                 partial(self._article_page, article, people, topics, body_key), page_digest))
+        entity_jobs = []  # (page, page digest, feed, feed digest)
         for page in self.index.entities.values():
             path = Urls.entity(page.entity)
-            hit = kept.get(path)
-            if hit is None or hit[0] is not page or hit[1] != (whole_site, self.period):
+            hit = self._kept(("entity", path), page, (whole_site, self.period))
+            if hit is None:
                 feed = entity_feed(self.config, page, path)
                 hit = (page, (whole_site, self.period), digest("entity", page, self.period), feed,
                        self.digests.of("feed", feed.path, feed.title, feed.subtitle, *feed.articles))
-            memo[path] = hit
-        for page in self.index.entities.values():
-            hit = memo[Urls.entity(page.entity)]
-            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page), hit[2]))
+            self.job_memo[("entity", path)] = hit
+            entity_jobs.append((page, hit[2], hit[3], hit[4]))
+        for page, page_digest, _, _ in entity_jobs:
+            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page), page_digest))
         # An entity's feed is a page job too, so feeds are written on every core and carried
         # over like pages; it reads no template, so its digest is its own.
-        for page in self.index.entities.values():
-            _, _, _, feed, feed_digest = memo[Urls.entity(page.entity)]
+        for _, _, feed, feed_digest in entity_jobs:
             jobs.append(PageJob(feed.path, partial(atom_feed, feed, self.config, self.urls.absolute), feed_digest))
         jobs.append(PageJob("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
                                                          groups=_a_to_z(self.index.people()), kind="person")))
