@@ -57,11 +57,16 @@ class WarmState:
     registry: RegistryMemo = field(default_factory=RegistryMemo)
     index: IndexMemo = field(default_factory=IndexMemo)
     digests: PageDigests = field(default_factory=PageDigests)
-    # valid while the templates and settings hash to `site_inputs` (site_fingerprint):
+    # valid while the templates and settings hash to `site_inputs` (site and templates fingerprints):
     site_inputs: str = ""
     environment: Any = None  # the Jinja environment, templates compiled
     page_jobs: dict = field(default_factory=dict)  # Renderer.job_memo
     output_files: tuple[object, set[str]] = (None, set())  # (PageManifest.signature(), the files)
+
+
+#: A build that renders at most this share of the pages patches the output in place; more, and
+#: it writes a whole new output beside it (see builder.output).
+PATCH_SHARE = 0.25
 
 
 @dataclass
@@ -219,10 +224,16 @@ def build_fingerprint(options: BuildOptions, config: SiteConfig, out_dir: Path) 
 
 
 def site_fingerprint(options: BuildOptions, config: SiteConfig) -> str:
-    """What every page depends on besides its own records (see builder.pagedigest): the
-    templates, Gloss's code, site.toml, the editors' data, and the settings."""
-    files = files_under(options.root / "site.toml", options.root / "data", config.templates_dir, THEME_DIR)
+    """What every file depends on besides its own records and the templates (see
+    builder.pagedigest): Gloss's code, site.toml, the editors' data, and the settings."""
+    files = files_under(options.root / "site.toml", options.root / "data")
     return inputs_fingerprint(files, _settings(options, config))
+
+
+def templates_fingerprint(config: SiteConfig) -> str:
+    """What every page a template renders depends on besides its records: the site's templates
+    and the default theme's (feeds and the API use none)."""
+    return inputs_fingerprint(files_under(config.templates_dir, THEME_DIR), [])
 
 
 def summarise(index: SiteIndex, pages: int) -> dict:
@@ -323,8 +334,9 @@ def _build(options: BuildOptions) -> BuildResult:
     del site
 
     remove_stale_staging(out_dir)
-    site_inputs = site_fingerprint(options, config)
-    manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, site_inputs)
+    settings, templates = site_fingerprint(options, config), templates_fingerprint(config)
+    site_inputs = settings + templates
+    manifest = PageManifest(cache_dir if options.use_cache else None, out_dir, settings)
     signature_before = manifest.signature()
     bodies = AnnotatedBodies(cache_dir / BODIES_DIR_NAME if options.use_cache else None, code_fingerprint())
     warm = options.warm
@@ -333,17 +345,19 @@ def _build(options: BuildOptions) -> BuildResult:
     env = warm.environment if same_site else make_environment(config)
     renderer = Renderer(config, index, env, previous_pages=manifest.previous(), bodies=bodies,
                         digests=warm.digests if warm is not None else None,
-                        job_memo=warm.page_jobs if same_site else None)
+                        job_memo=warm.page_jobs if same_site else None, templates=templates)
     manifest.forget()
+    plan = renderer.plan_pages()
     # A site most of whose pages the last build already wrote is patched in place; a new one,
-    # or one whose every page changes, is written whole and swapped in. Pagefind must index
-    # the whole new site before it goes live, which only a complete staging folder allows.
-    patch = bool(renderer.previous_pages) and renderer.pagefind is None
+    # or one whose pages mostly change (a template edit), is written whole and swapped in, so
+    # that no kill leaves thousands of pages half moved. Pagefind must index the whole new
+    # site before it goes live, which only a complete staging folder allows.
+    patch = bool(renderer.previous_pages) and renderer.pagefind is None and plan.share_fresh <= PATCH_SHARE
     files_before = None  # what the output holds, if this process wrote it and nothing has since
     if warm is not None and signature_before is not None and warm.output_files[0] == signature_before:
         files_before = warm.output_files[1]
     with timed("output"), (patched_output(out_dir, files_before) if patch else staged_output(out_dir)) as out:
-        renderer.write_site(out, process_count(config.nlp.processes))
+        renderer.write_site(out, process_count(config.nlp.processes), plan)
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
     manifest.record(renderer.page_digests)

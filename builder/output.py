@@ -55,53 +55,85 @@ def _site_parts(relative: str) -> list[str]:
 class OutputFolder:
     def __init__(self, root: Path, previous: Path | None = None):
         self.root = root
+        self._root_prefix = os.path.join(root, "")
         self.previous = previous if previous is not None and previous.is_dir() else None
         self._previous_prefix = os.path.join(self.previous, "") if self.previous is not None else ""
         self.written: list[str] = []
         self.changed: list[str] = []  # written paths whose bytes differ from the previous output
-        self._checked_folders: set[str] = set()  # folders path_for has checked and created
+        self._checked_folders: set[str] = set()  # folders _inside has checked and created
 
     def path_for(self, relative: str) -> Path:
         """The file for a site path such as "people/mark-rutte/index.html"; refuses any path
         that would land outside the output folder. Its folder is created."""
-        pure = _site_path(relative)
-        target = self.root.joinpath(*pure.parts)
-        if not self._inside(pure.parent) or target.is_symlink():
+        target = self._file(relative)
+        if os.path.islink(target):
             raise ValueError(f"output path escapes the site folder: {relative!r}")
-        return target
+        return Path(target)
 
-    def _inside(self, folder: PurePosixPath) -> bool:
-        """Create `folder` and its parents as real folders, none of them a symlink (which
-        could lead out of the site). Each folder is checked once, one step below its parent:
-        a site has thousands of folders, and resolving each whole path costs a system call
-        per part of it."""
-        key = str(folder)
-        if key in self._checked_folders:
+    def _file(self, relative: str) -> str:
+        """path_for as a string, its folder created, without looking at the file itself: the
+        writers below create files with O_EXCL, which never follows a symlink there. Strings,
+        not pathlib: a site has 16,000 files, and a PurePosixPath each costs more than the
+        system calls that write it."""
+        parts = _site_parts(relative)
+        if len(parts) > 1 and not self._inside("/".join(parts[:-1])):
+            raise ValueError(f"output path escapes the site folder: {relative!r}")
+        if not self._checked_folders:
+            self._inside("")
+        return self._root_prefix + "/".join(parts)
+
+    def _inside(self, folder: str) -> bool:
+        """Create `folder` (a checked site path, "" for the root) and its parents as real
+        folders, none of them a symlink (which could lead out of the site). Each folder is
+        checked once, one step below its parent: a site has thousands of folders, and
+        resolving each whole path costs a system call per part of it."""
+        if folder in self._checked_folders:
             return True
-        if key == ".":  # the root itself: where the build was told to write
+        if not folder:  # the root itself: where the build was told to write
             self.root.mkdir(parents=True, exist_ok=True)
         else:
-            if not self._inside(folder.parent):
+            parent = folder.rpartition("/")[0]
+            if not self._inside(parent):
                 return False
-            path = self.root.joinpath(*folder.parts)
+            path = self._root_prefix + folder
             try:
-                os.mkdir(path)
+                os.mkdir(path)  # made just now: a real folder, nothing to check
             except FileExistsError:
-                pass
-            mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
-                return False
-            if not stat.S_ISDIR(mode):
-                raise NotADirectoryError(f"{path}: a file where the site needs a folder")
-        self._checked_folders.add(key)
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode):
+                    return False
+                if not stat.S_ISDIR(mode):
+                    raise NotADirectoryError(f"{path}: a file where the site needs a folder") from None
+        self._checked_folders.add(folder)
         return True
 
+    def _make_room(self, relative: str, target: str) -> None:
+        """Remove what stands at `target` before a second write of a path (a theme file a site
+        overrides) or a hard link from an earlier one. A symlink there is refused, not followed."""
+        if os.path.islink(target):
+            raise ValueError(f"output path escapes the site folder: {relative!r}")
+        os.unlink(target)  # may be a hard link into the previous output: never written through
+
+    def _create(self, relative: str, target: str, data: bytes) -> None:
+        """Write a new file. O_EXCL fails on anything already there, a symlink included,
+        instead of writing through it."""
+        try:
+            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            self._make_room(relative, target)
+            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
+
     def write(self, relative: str, content: str | bytes) -> None:
-        target = self.path_for(relative)
+        target = self._file(relative)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        target.unlink(missing_ok=True)  # may be a hard link into the previous output
         if not self._reuse_previous(relative, target, data):
-            target.write_bytes(data)
+            self._create(relative, target, data)
             self.changed.append(relative)
         self.written.append(relative)
 
@@ -113,7 +145,7 @@ class OutputFolder:
         if old is None:
             return False
         try:
-            os.link(old, self.path_for(relative))
+            self._link(relative, old, self._file(relative))
         except OSError:
             return False
         self.written.append(relative)
@@ -152,16 +184,23 @@ class OutputFolder:
             return None
         return old
 
-    def _reuse_previous(self, relative: str, target: Path, data: bytes) -> bool:
+    def _reuse_previous(self, relative: str, target: str, data: bytes) -> bool:
         """Hard-link the previous output's copy of `relative` if it holds exactly `data`."""
         old = self._previous_copy(relative, data)
         if old is None:
             return False
         try:
-            os.link(old, target)
+            self._link(relative, old, target)
         except OSError:  # a file system without hard links
             return False
         return True
+
+    def _link(self, relative: str, old: str, target: str) -> None:
+        try:
+            os.link(old, target)  # like O_EXCL: fails on anything there, never follows it
+        except FileExistsError:
+            self._make_room(relative, target)
+            os.link(old, target)
 
     def copy_tree(self, source: Path, relative: str = "") -> None:
         """Copy a folder of static files into the site (skipping hidden files)."""
@@ -182,6 +221,7 @@ class PatchFolder(OutputFolder):
         super().__init__(root, previous)
         if self.previous is None:
             raise ValueError("a patch needs the output folder it patches")
+        self._in_patch: set[str] = set()
 
     def carry(self, relative: str) -> bool:
         if self._previous_copy(relative) is None:  # nothing to create in the patch
@@ -190,13 +230,15 @@ class PatchFolder(OutputFolder):
         return True
 
     def write(self, relative: str, content: str | bytes) -> None:
-        target = self.path_for(relative)
+        target = self._file(relative)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        if target.exists():  # written before in this build (a theme file a site overrides)
-            target.unlink()
+        if relative in self._in_patch:  # written before in this build (a theme file a site overrides)
+            self._make_room(relative, target)
+            self._in_patch.remove(relative)
             self.changed.remove(relative)
         if self._previous_copy(relative, data) is None:
-            target.write_bytes(data)
+            self._create(relative, target, data)
+            self._in_patch.add(relative)
             self.changed.append(relative)
         self.written.append(relative)
 

@@ -9,9 +9,11 @@ is carried over from the previous output by hard link instead of being rendered 
 Digests are conservative. Everything the template can reach is in it: an article page hashes
 its article (front matter and body), the entities it lists and their cards; an entity page
 hashes every article it lists, whole, because a template may show any part of them. The
-site-wide inputs (templates, Gloss's own code, site.toml, data/, the base URL, whether search
-is on) are hashed once into the manifest's `site` key; when that changes, nothing is carried
-over. So a wrong digest can only cost a render, never leave a page stale. Small pages that
+site-wide inputs (Gloss's own code, site.toml, data/, the base URL, whether search is on) are
+hashed once into the manifest's `site` key; when that changes, nothing is carried over. The
+templates' fingerprint is in the digest of every page a template renders, so a template edit
+re-renders all of those but carries the feeds over, which no template touches. So a wrong
+digest can only cost a render, never leave a page stale. Small pages that
 depend on everything (the home pages, the A–Z indexes) are always rendered.
 
 The manifest lives in the cache folder, with the output folder's inode like the build stamp:

@@ -87,6 +87,16 @@ class PageJob:
     digest: str | None = None
 
 
+@dataclass(frozen=True)
+class PagePlan:
+    every: list[PageJob]  # every page of the site, in order
+    fresh: list[PageJob]  # those to render: the others are unchanged since the last build
+
+    @property
+    def share_fresh(self) -> float:
+        return len(self.fresh) / len(self.every) if self.every else 1.0
+
+
 def _date(value, style: str = "long") -> str:
     if style == "iso":
         return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
@@ -133,8 +143,12 @@ class Renderer:
 
     def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None,
                  previous_pages: dict[str, str] | None = None, bodies: AnnotatedBodies | None = None,
-                 digests: PageDigests | None = None, job_memo: dict[tuple[str, str], tuple] | None = None):
+                 digests: PageDigests | None = None, job_memo: dict[tuple[str, str], tuple] | None = None,
+                 templates: str = ""):
         self.config = config
+        # the templates' fingerprint: in the digest of every page a template renders, so a
+        # template edit re-renders those, and only those (feeds are made without templates)
+        self.templates = templates
         self.index = index
         self.previous_pages = previous_pages or {}
         self.page_digests: dict[str, str] = {}
@@ -231,7 +245,7 @@ class Renderer:
         # With a template that reads the whole site, every page's digest includes all of it.
         whole_site = (self.digests.of(*articles, *self.index.entities.values())
                       if reads_whole_site(self.env) else None)
-        digest = partial(self.digests.of, whole_site)
+        digest = partial(self.digests.of, self.templates, whole_site)
         jobs: list[PageJob] = []
         for number in range(1, page_count + 1):
             # page 1 shows "In the news", from the whole index: always rendered
@@ -286,14 +300,6 @@ class Renderer:
         speakers = sorted({q.speaker_id for q in article.entities.quotes if q.speaker_id})
         cards = [self.card(e) for e in mentioned]
         return [[(c.entity, c.url, c.kind_label, c.context) for c in cards if c], [self.speaker(e) for e in speakers]]
-
-    def reuse(self, path: str, digest: str | None, out: OutputFolder) -> bool:
-        """Record a file's digest; carry the previous build's copy over if the digest is the
-        same as then. False: the caller renders it."""
-        if digest is None:
-            return False
-        self.page_digests[path] = digest
-        return self.previous_pages.get(path) == digest and out.carry(path)
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """(output path, HTML) for every page of the site (the search page as for a site of
@@ -396,12 +402,25 @@ class Renderer:
             return None
         return hit
 
-    def write_site(self, out: OutputFolder, processes: int = 1) -> None:
-        with timed("pages"):
+    def plan_pages(self) -> PagePlan:
+        """Every page job, and those whose digest says they must be rendered (the others are
+        the last build's, unchanged). Records this build's digests."""
+        with timed("page digests"):
             every = self.page_jobs()
-            jobs = [job for job in every if not self.reuse(job.path, job.digest, out)]
-            write_pages(jobs, out, processes)
-        log.debug("pages and feeds: %d rendered, %d carried over unchanged", len(jobs), len(every) - len(jobs))
+            fresh = []
+            for job in every:
+                if job.digest is not None:
+                    self.page_digests[job.path] = job.digest
+                if job.digest is None or self.previous_pages.get(job.path) != job.digest:
+                    fresh.append(job)
+        return PagePlan(every, fresh)
+
+    def write_site(self, out: OutputFolder, processes: int = 1, plan: PagePlan | None = None) -> None:
+        plan = plan or self.plan_pages()
+        with timed("pages"):
+            fresh = set(id(job) for job in plan.fresh)
+            rendered = write_pages([(job, id(job) in fresh) for job in plan.every], out, processes)
+        log.debug("pages and feeds: %d rendered, %d carried over unchanged", rendered, len(plan.every) - rendered)
         with timed("files"):  # the API, the assets and static/ (which may hold pages to index)
             out.write("api/entities.json", self.entities_json())
             out.write("api/quotes.json", self.quotes_json())
@@ -422,56 +441,73 @@ class Renderer:
         return self._render("search.html", "search/", merged_bundles=[bundle + "/" for bundle in merged_bundles])
 
 
-#: Below this many pages, starting worker processes costs more than it saves.
+#: Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_PAGES = 400
-_shard_state: tuple[list[PageJob], OutputFolder] | None = None  # what forked page writers inherit
+_shard_state: tuple[list[tuple[PageJob, bool]], list[int], OutputFolder] | None = None  # what forked page writers inherit
 
 
-def write_pages(jobs: list[PageJob], out: OutputFolder, processes: int) -> None:
-    """Render and write every page, on several cores when the site is large.
+def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: int) -> int:
+    """Write every page: render each (job, True), carry each (job, False) over from the
+    previous output (rendering it after all if that has no copy). Returns how many were
+    rendered. On several cores when there is much to render.
 
     Workers are forked, so they inherit the index and the template environment instead of
-    receiving them pickled; each (this process too) renders every n-th page and writes it
-    itself, and only the lists of written paths come back. A process with other threads (the preview server)
-    is never forked, since a fork can inherit a lock some thread holds: it renders alone.
+    receiving them pickled; each (this process too) writes the pages of every n-th folder
+    itself, and only the lists of written paths come back. A folder's files all go to one
+    process, which creates the folder once (on some disks a folder costs more than a page).
+    A process with other threads (the preview server) is never forked, since a fork can
+    inherit a lock some thread holds: it writes alone.
     """
     global _shard_state
-    if (processes <= 1 or len(jobs) < PARALLEL_PAGES or threading.active_count() > 1
+    to_render = sum(1 for _, fresh in jobs if fresh)
+    if (processes <= 1 or to_render < PARALLEL_PAGES or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        for job in jobs:
-            out.write(job.path, job.render())
-        return
-    _shard_state = (jobs, out)
+        return sum(_write_one(job, fresh, out) for job, fresh in jobs)
+    folders: dict[str, int] = {}
+    shard_of = [folders.setdefault(job.path.rpartition("/")[0], len(folders) % processes) for job, _ in jobs]
+    for folder in {folder.partition("/")[0] for folder in folders if folder}:
+        out.path_for(folder + "/x")  # the top folders, made once before the workers share them
+    _shard_state = (jobs, shard_of, out)
     # A forked child shares the parent's memory until it writes to a page of it, and the
     # garbage collector writes to every object it visits: frozen, the objects that exist now
     # are never visited, so the index stays shared instead of being copied into each child.
     gc.freeze()
     try:
-        # This process renders a share too instead of waiting: one process fewer copying the
+        # This process writes a share too instead of waiting: one process fewer copying the
         # parts of the index it touches (a fork copies every memory page it writes to, and
         # merely reading a Python object writes its reference count).
         with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
-            others = pool.map_async(_write_shard, [(shard, processes) for shard in range(1, processes)])
-            shards = [_write_shard((0, processes)), *others.get()]
+            others = pool.map_async(_write_shard, range(1, processes))
+            shards = [_write_shard(0), *others.get()]
     finally:
         gc.unfreeze()
         _shard_state = None
-    written: list[tuple[int, str, bool]] = sorted(entry for shard in shards for entry in shard)
-    out.written += [path for _, path, _ in written]
-    out.changed += [path for _, path, changed in written if changed]
+    written: list[tuple[int, str, bool, bool]] = sorted(entry for shard in shards for entry in shard)
+    out.written += [path for _, path, _, _ in written]
+    out.changed += [path for _, path, changed, _ in written if changed]
+    return sum(1 for *_, rendered in written if rendered)
 
 
-def _write_shard(task: tuple[int, int]) -> list[tuple[int, str, bool]]:
-    shard, count = task
+def _write_one(job: PageJob, fresh: bool, out: OutputFolder) -> bool:
+    """Carry or render one page; True if it was rendered."""
+    if not fresh and out.carry(job.path):
+        return False
+    out.write(job.path, job.render())
+    return True
+
+
+def _write_shard(shard: int) -> list[tuple[int, str, bool, bool]]:
+    """(index, path, changed, rendered) of each page of this shard's folders, written."""
     assert _shard_state is not None
-    jobs, parent = _shard_state
+    jobs, shard_of, parent = _shard_state
     out = type(parent)(parent.root, parent.previous)
+    out._checked_folders = set(parent._checked_folders)  # made before the fork
     done = []
-    for index in range(shard, len(jobs), count):
-        job = jobs[index]
-        changed_before = len(out.changed)
-        out.write(job.path, job.render())
-        done.append((index, job.path, len(out.changed) > changed_before))
+    for index, (job, fresh) in enumerate(jobs):
+        if shard_of[index] == shard:
+            changed_before = len(out.changed)
+            rendered = _write_one(job, fresh, out)
+            done.append((index, job.path, len(out.changed) > changed_before, rendered))
     return done
 
 
