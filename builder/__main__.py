@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def run_build(args: argparse.Namespace) -> int:
     with progress_reporter(enabled=not args.quiet) as progress:
         result = build(BuildOptions(root=args.site, out_dir=args.out, base_url=args.base_url,
                                     drafts=args.drafts, use_cache=not args.no_cache, progress=progress,
-                                    skip_if_unchanged=True))
+                                    skip_if_unchanged=True, keep_state=True))
     log.info("%s", result.describe())
     return 0
 
@@ -179,4 +180,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything is written, and the processes Gloss started are detached. Leave without
+    # freeing a big site's millions of records one by one, which takes longer than some builds.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -18,13 +18,13 @@ import logging
 import re
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .cache import (BODIES_DIR_NAME, CACHE_DIR_NAME, AnalysisCache, AnnotatedBodies, BuildStamp, PreparedCache,
-                    cache_key, files_under, inputs_fingerprint)
+                    cache_key, files_under, forget_inputs, inputs_fingerprint)
 from .config import SiteConfig, load_config, with_base_url
 from .content import ArticleSource, ReadMemo, read_articles
 from .entities import ArticleInput, Registry, RegistryMemo, build_registry
@@ -35,6 +35,7 @@ from .nlp import Analyser, model_fingerprint, process_count, resolve_model
 from .output import patched_output, remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
 from .pagedigest import PageDigests, PageManifest
+from .warmstore import content_key, load_state, save_state_in_background
 from .progress import timed
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
 from .records import ArticleAnalysis
@@ -62,11 +63,7 @@ class WarmState:
     environment: Any = None  # the Jinja environment, templates compiled
     page_jobs: dict = field(default_factory=dict)  # Renderer.job_memo
     output_files: tuple[object, set[str]] = (None, set())  # (PageManifest.signature(), the files)
-
-
-#: A build that renders at most this share of the pages patches the output in place; more, and
-#: it writes a whole new output beside it (see builder.output).
-PATCH_SHARE = 0.25
+    stored_key: str = ""  # the content key of the state file this was loaded from (builder.warmstore)
 
 
 @dataclass
@@ -80,6 +77,7 @@ class BuildOptions:
     progress: Callable[[int, int], None] | None = None  # (articles analysed, total)
     skip_if_unchanged: bool = False  # stop early when nothing changed since the last build
     warm: WarmState | None = None  # kept by a long-running process between its builds
+    keep_state: bool = False  # load the last build's WarmState from the cache, and store this one's
 
 
 @dataclass
@@ -307,8 +305,12 @@ def fewer_collections() -> Iterator[None]:
 
 
 def build(options: BuildOptions) -> BuildResult:
-    with fewer_collections():
-        return _build(options)
+    forget_inputs()
+    try:
+        with fewer_collections():
+            return _build(options)
+    finally:
+        forget_inputs()
 
 
 def _build(options: BuildOptions) -> BuildResult:
@@ -327,6 +329,10 @@ def _build(options: BuildOptions) -> BuildResult:
             return BuildResult(config, None, out_dir, warnings, pages=summary.get("pages", 0),
                                seconds=time.perf_counter() - started, summary=summary)
         stamp.forget()  # the output is about to change; the stamp is written again at the end
+    keep_state = options.keep_state and options.use_cache and options.warm is None
+    if keep_state:  # after the check above: a build that changes nothing need not load it
+        with timed("load state"):
+            options = replace(options, warm=load_state(cache_dir, code_fingerprint()) or WarmState())
     site = gather_site(options)
     config, warnings, index, analysed = site.config, site.warnings, site.index, site.analysed
     # The model's raw findings went into the index; let them go before the page writers fork,
@@ -348,11 +354,12 @@ def _build(options: BuildOptions) -> BuildResult:
                         job_memo=warm.page_jobs if same_site else None, templates=templates)
     manifest.forget()
     plan = renderer.plan_pages()
-    # A site most of whose pages the last build already wrote is patched in place; a new one,
-    # or one whose pages mostly change (a template edit), is written whole and swapped in, so
-    # that no kill leaves thousands of pages half moved. Pagefind must index the whole new
-    # site before it goes live, which only a complete staging folder allows.
-    patch = bool(renderer.previous_pages) and renderer.pagefind is None and plan.share_fresh <= PATCH_SHARE
+    # A site the last build wrote is patched in place, even when most pages change (a template
+    # edit): writing a whole new output and deleting the old one makes and frees 25,000 files
+    # and folders, and on ext4 the next build then pays for every freed inode. A new site, or
+    # one whose digests were lost, is written whole and swapped in. Pagefind must index the
+    # whole new site before it goes live, which only a complete staging folder allows.
+    patch = bool(renderer.previous_pages) and renderer.pagefind is None
     files_before = None  # what the output holds, if this process wrote it and nothing has since
     if warm is not None and signature_before is not None and warm.output_files[0] == signature_before:
         files_before = warm.output_files[1]
@@ -366,6 +373,10 @@ def _build(options: BuildOptions) -> BuildResult:
         warm.site_inputs, warm.environment, warm.page_jobs = site_inputs, env, renderer.job_memo
         warm.output_files = (manifest.signature(), set(out.written))
     bodies.keep_only(renderer.body_keys)
+    if keep_state and warm is not None:
+        key = content_key(warm, settings)
+        if key != warm.stored_key:
+            save_state_in_background(cache_dir, code_fingerprint(), warm, key)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:
         stamp.record(fingerprint, out_dir, summary)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from slugify import slugify
 
+from .cache import read_input
 from .config import toml_diagnostic
 from .errors import Diagnostic, display_path
 from .markdown import MAX_NESTING, nesting_limit_line
@@ -264,12 +265,11 @@ def read_articles(content_dir: Path, root: Path, include_drafts: bool, memo: Rea
     kept: ReadMemo = {}
     for path in sorted(content_dir.rglob("*.md")):
         data, last = None, None
-        if memo is not None:
-            try:
-                data = path.read_bytes()
-                last = memo.get(path)
-            except OSError:
-                pass  # read_article reports it
+        try:
+            data = read_input(path)  # the "nothing changed" check may have read it already
+            last = memo.get(path) if memo is not None else None
+        except OSError:
+            pass  # read_article reports it
         if last is not None and last[0] == data:
             _, display, (article, found) = kept[path] = last
         else:

@@ -53,6 +53,15 @@ class PageDigests:
         self._memo: dict[int, tuple[object, str]] = {}
         self._previous = previous._memo if previous is not None else {}
 
+    def __getstate__(self) -> list[tuple[object, str]]:
+        # the memo is keyed by id(), which another process gives other objects: keep the
+        # (record, digest) pairs, and key them again when loaded
+        return [*self._previous.values(), *self._memo.values()]
+
+    def __setstate__(self, pairs: list[tuple[object, str]]) -> None:
+        self._memo = {}
+        self._previous = {id(record): (record, digest) for record, digest in pairs}
+
     def for_next_build(self) -> PageDigests:
         """A PageDigests that starts with this build's digests (and forgets older ones)."""
         return PageDigests(self)

@@ -92,10 +92,6 @@ class PagePlan:
     every: list[PageJob]  # every page of the site, in order
     fresh: list[PageJob]  # those to render: the others are unchanged since the last build
 
-    @property
-    def share_fresh(self) -> float:
-        return len(self.fresh) / len(self.every) if self.every else 1.0
-
 
 def _date(value, style: str = "long") -> str:
     if style == "iso":

@@ -1,0 +1,123 @@
+"""The WarmState a `build` command stores in the cache and the next one loads
+(builder.warmstore): what it keeps, and that nothing it holds can be wrong for the next build.
+That builds with it write exactly what builds from scratch write is tested with every edit in
+test_pagedigest.py (its "commands" runs)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder import warmstore
+from builder.build import BuildOptions, WarmState, build
+from builder.warmstore import STATE_NAME, load_state, save_state
+from conftest import REPO, copy_sample_site, write_site
+
+ARTICLE = '+++\ntitle = "Rutte in Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv on Thursday.\n'
+
+
+@pytest.fixture
+def small_site(tmp_path, monkeypatch):
+    monkeypatch.setattr(warmstore, "IN_BACKGROUND", False)
+    return write_site(tmp_path / "site", {"site.toml": 'title = "T"\n[search]\nenabled = false\n',
+                                          "content/rutte.md": ARTICLE})
+
+
+def kept_build(root: Path):
+    return build(BuildOptions(root=root, keep_state=True, skip_if_unchanged=True))
+
+
+def test_a_build_stores_its_state_and_the_next_build_starts_from_it(small_site, monkeypatch):
+    kept_build(small_site)
+    state = load_state(small_site / ".gloss-cache", _code())
+    assert state is not None and [path.name for path in state.reads] == ["rutte.md"]
+    assert state.index.articles["rutte"].source.title == "Rutte in Kyiv"
+
+    # The next build merges entities with the stored votes: no article's votes are made again.
+    import builder.entities
+    made = []
+    votes = builder.entities._article_votes
+    monkeypatch.setattr(builder.entities, "_article_votes", lambda *a: made.append(a[0].slug) or votes(*a))
+    (small_site / "templates").mkdir()
+    (small_site / "templates" / "404.html").write_text("gone", encoding="utf-8")
+    kept_build(small_site)
+    assert made == []
+    assert (small_site / "public" / "404.html").read_text(encoding="utf-8") == "gone"
+
+
+def test_the_state_is_written_again_only_when_the_content_changed(small_site):
+    kept_build(small_site)
+    state_file = small_site / ".gloss-cache" / STATE_NAME
+    written = state_file.stat().st_mtime_ns
+    (small_site / "templates").mkdir()
+    (small_site / "templates" / "404.html").write_text("gone", encoding="utf-8")
+    kept_build(small_site)
+    assert state_file.stat().st_mtime_ns == written  # a template edit: the same state
+    (small_site / "content" / "rutte.md").write_text(ARTICLE + "\nHe met Volodymyr Zelenskyy.\n", encoding="utf-8")
+    kept_build(small_site)
+    assert state_file.stat().st_mtime_ns != written
+    state = load_state(small_site / ".gloss-cache", _code())
+    assert state is not None and "volodymyr-zelenskyy" in state.index.pages
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other code", "other format"])
+def test_a_damaged_or_foreign_state_is_ignored(small_site, damage):
+    kept_build(small_site)
+    state_file = small_site / ".gloss-cache" / STATE_NAME
+    data = state_file.read_bytes()
+    magic, version, rest = data.split(b"\n", 2)
+    state_file.write_bytes({
+        "garbage": b"not a pickle at all",
+        "truncated": data[:len(data) // 2],
+        "other code": magic + b"\n" + b"0" * 64 + b" python (3, 11, 0)\n" + rest,
+        "other format": b"gloss-warm-state 0\n" + version + b"\n" + rest,
+    }[damage])
+    assert load_state(small_site / ".gloss-cache", _code()) is None
+    (small_site / "content" / "rutte.md").write_text(ARTICLE + "\nHe met Volodymyr Zelenskyy.\n", encoding="utf-8")
+    result = kept_build(small_site)  # builds from the disk caches instead, and stores a good state
+    assert "volodymyr-zelenskyy" in result.index.entities
+    assert load_state(small_site / ".gloss-cache", _code()) is not None
+
+
+def test_the_state_round_trips_with_page_digests_keyed_again(tmp_path, small_site):
+    kept_build(small_site)
+    state = load_state(small_site / ".gloss-cache", _code())
+    assert state is not None
+    article = state.index.articles["rutte"]
+    digest = state.digests.article(article)  # the stored digest, found by the loaded record
+    save_state(tmp_path, _code(), state, "key")
+    again = load_state(tmp_path, _code())
+    assert again is not None and again.stored_key == "key"
+    assert again.digests.article(again.index.articles["rutte"]) == digest
+
+
+def test_the_build_command_stores_the_state_without_making_anyone_wait(tmp_path):
+    """The `build` command writes the state from a detached process after it is done: the
+    command's output pipes close when the command ends, and the state appears."""
+    root = copy_sample_site(tmp_path / "site")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "builder", "-q", "build", str(root)],
+                            capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 60
+    state_file = root / ".gloss-cache" / STATE_NAME
+    while not state_file.is_file():
+        assert time.monotonic() < deadline, "no state was stored"
+        time.sleep(0.1)
+    assert time.monotonic() - started < 600
+    assert load_state(root / ".gloss-cache", _code()) is not None
+    assert not list((root / ".gloss-cache").glob(f".{STATE_NAME}.*"))  # no temporary file left
+
+
+def _code() -> str:
+    from builder.build import code_fingerprint
+    return code_fingerprint()
+
+
+def test_a_warm_state_is_never_stored_for_a_preview(small_site):
+    """`serve` keeps its WarmState in memory; only builds that ask for it store one."""
+    build(BuildOptions(root=small_site, warm=WarmState()))
+    assert not (small_site / ".gloss-cache" / STATE_NAME).exists()
