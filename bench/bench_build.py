@@ -195,8 +195,11 @@ def gloss_build(site: Path, *extra: str) -> Run:
     background process (builder.output.delete_in_background); that is waited for before the
     next measurement, so one build's deletion never slows the next one down."""
     from builder.output import retired_outputs
+    from builder.warmstore import STATE_NAME
     run = measure([PYTHON, "-m", "builder", "-q", "build", str(site), *extra])
-    while retired_outputs(site / "public"):
+    time.sleep(0.2)  # the state writer opens its file at once
+    # nor does the next one share the machine with this one's detached state writer
+    while retired_outputs(site / "public") or list((site / ".gloss-cache").glob(f".{STATE_NAME}.*")):
         time.sleep(0.1)
     return run
 
@@ -308,9 +311,13 @@ def main() -> int:
         warm = gloss_build(site)
         print(f"warm re-render: {warm.seconds:.1f} s", file=sys.stderr)
         (site / "site.toml").write_text((site / "site.toml").read_text() + "\n[search]\nenabled = false\n")
-        edit_template(site)
-        warm_no_search = gloss_build(site)
-        print(f"warm re-render without search: {warm_no_search.seconds:.1f} s", file=sys.stderr)
+        gloss_build(site)  # the new setting: a whole new site, not what a template edit does
+        no_search_runs = []
+        for _ in range(2):  # the first patch of a site also makes its spare folder (builder.output)
+            edit_template(site)
+            no_search_runs.append(gloss_build(site))
+            print(f"warm re-render without search: {no_search_runs[-1].seconds:.1f} s", file=sys.stderr)
+        warm_no_search = min(no_search_runs, key=lambda run: run.seconds)
         edit_one_article(site)
         one = gloss_build(site)
         print(f"one-article edit (no search): {one.seconds:.1f} s", file=sys.stderr)
@@ -328,7 +335,8 @@ def main() -> int:
             ("rebuild, nothing changed", f"{nothing.seconds:.2f} s", "", "≤ 1 s"),
             ("full re-render, warm NLP cache (template edit)", f"{warm.seconds:.1f} s", "Pelican's cold build (below)",
              "≤ Pelican"),
-            ("the same without the search index (`[search] enabled = false`)", f"{warm_no_search.seconds:.1f} s",
+            ("the same without the search index (`[search] enabled = false`; faster of 2 edits)",
+             f"{warm_no_search.seconds:.1f} s",
              "Pelican's cold build (below)", "≤ Pelican"),
             ("rebuild after editing one article (search off)", f"{one.seconds:.1f} s",
              f"that article's NLP alone (load + parse): {one_nlp:.1f} s", "≤ 1 s + its NLP"),
@@ -356,7 +364,8 @@ def main() -> int:
                 rows.append(("Pelican, same articles, no NLP", pelican, "", ""))
             else:
                 rows.append((f"Pelican, same {count} articles, no NLP (cold)", f"{pelican.seconds:.1f} s",
-                             f"Gloss warm re-render: {warm.seconds:.1f} s", "yardstick"))
+                             f"Gloss warm re-render: {warm.seconds:.1f} s, without search "
+                             f"{warm_no_search.seconds:.1f} s", "yardstick"))
 
     cpu = os.cpu_count()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
