@@ -304,6 +304,13 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+def stored_state(options: BuildOptions) -> WarmState | None:
+    """The WarmState the last `build` command stored for this site (builder.warmstore), if any."""
+    if not options.use_cache:
+        return None
+    return load_state(options.cache_dir or options.root / CACHE_DIR_NAME, code_fingerprint())
+
+
 def build(options: BuildOptions) -> BuildResult:
     forget_inputs()
     try:

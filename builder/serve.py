@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildOptions, BuildResult, WarmState, build
+from .build import BuildOptions, BuildResult, WarmState, build, stored_state
 from .errors import Diagnostic, UserError
 
 log = logging.getLogger("gloss")
@@ -333,8 +333,9 @@ def bind(host: str, port: int, state: PreviewState) -> PreviewServer:
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
           builder: Callable[[BuildOptions], BuildResult] = build) -> int:
     """Build, serve and rebuild until interrupted; returns the exit status (0)."""
-    # one WarmState for the whole session: each rebuild redoes only what the edit touched
-    options = replace(options, skip_if_unchanged=True, warm=options.warm or WarmState())
+    # one WarmState for the whole session: each rebuild redoes only what the edit touched;
+    # it starts as the last `build` command left it, so the first save is quick too
+    options = replace(options, skip_if_unchanged=True, warm=options.warm or stored_state(options) or WarmState())
     out_dir = options.out_dir or options.root / "public"
     state = PreviewState(out_dir, _initial_base_path(options))
     server = bind(host, port, state)  # before building: a busy port should fail at once

@@ -121,3 +121,20 @@ def test_a_warm_state_is_never_stored_for_a_preview(small_site):
     """`serve` keeps its WarmState in memory; only builds that ask for it store one."""
     build(BuildOptions(root=small_site, warm=WarmState()))
     assert not (small_site / ".gloss-cache" / STATE_NAME).exists()
+
+
+def test_the_preview_starts_from_the_stored_state(small_site, monkeypatch):
+    """`serve` begins with what the last `build` command stored, so its first rebuild redoes
+    only the edited article's share."""
+    import builder.entities
+    from builder.build import stored_state
+    kept_build(small_site)
+    warm = stored_state(BuildOptions(root=small_site))
+    assert warm is not None
+    made = []
+    votes = builder.entities._article_votes
+    monkeypatch.setattr(builder.entities, "_article_votes", lambda *a: made.append(a[0].slug) or votes(*a))
+    write_site(small_site, {"content/zelenskyy.md": ARTICLE.replace("Mark Rutte", "Volodymyr Zelenskyy")})
+    build(BuildOptions(root=small_site, warm=warm))
+    assert made == ["zelenskyy"]
+    assert stored_state(BuildOptions(root=small_site, use_cache=False)) is None
