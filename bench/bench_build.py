@@ -196,7 +196,9 @@ def gloss_build(site: Path, *extra: str) -> Run:
     next measurement, so one build's deletion never slows the next one down."""
     from builder.output import retired_outputs
     from builder.warmstore import STATE_NAME
-    run = measure([PYTHON, "-m", "builder", "-q", "build", str(site), *extra])
+    run = measure([PYTHON, "-m", "builder", "-v", "build", str(site), *extra])
+    stages = [line.removeprefix("time: ") for line in run.output.splitlines() if line.startswith("time: ")]
+    print("  stages: " + "; ".join(" ".join(stage.split()) for stage in stages), file=sys.stderr)
     time.sleep(0.2)  # the state writer opens its file at once
     # nor does the next one share the machine with this one's detached state writer
     while retired_outputs(site / "public") or list((site / ".gloss-cache").glob(f".{STATE_NAME}.*")):

@@ -251,8 +251,12 @@ class PatchFolder(OutputFolder):
             handle = os.open(target, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except FileNotFoundError:
             return super()._create(relative, target, data)
-        except OSError:  # a symlink (ELOOP), a folder
-            raise ValueError(f"patch folder {self.root}: not a plain file: {target}") from None
+        except OSError:  # a symlink (ELOOP) or a folder where a spare file should be: not ours
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            else:
+                os.unlink(target)  # the link itself, never what it points to
+            return super()._create(relative, target, data)
         try:
             info = os.fstat(handle)
             if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:

@@ -237,3 +237,59 @@ def test_a_deletion_that_died_is_finished_by_the_next_build_and_a_live_one_left_
     finally:
         live.kill()
         live.wait()
+
+
+# --- the patch folder and its spare files -----------------------------------------------------
+
+def test_a_patch_swaps_files_in_and_keeps_the_replaced_ones_as_spares(tmp_path):
+    from builder.output import patch_name, patched_output, spare_folder
+    live = tmp_path / "public"
+    (live / "a").mkdir(parents=True)
+    (live / "a" / "index.html").write_text("old", encoding="utf-8")
+    (live / "gone.html").write_text("stale", encoding="utf-8")
+    old_inode = (live / "a" / "index.html").stat().st_ino
+    with patched_output(live) as out:
+        out.write("a/index.html", "new")
+        out.write("b/index.html", "added")  # a folder the live output does not have yet
+    assert (live / "a" / "index.html").read_text(encoding="utf-8") == "new"
+    assert (live / "b" / "index.html").read_text(encoding="utf-8") == "added"
+    assert not (live / "gone.html").exists()
+    name = patch_name("a/index.html")
+    spare = spare_folder(live) / name[:2] / name
+    assert spare.read_text(encoding="utf-8") == "old" and spare.stat().st_ino == old_inode
+
+    with patched_output(live) as out:  # the next patch writes over the spare file
+        out.write("a/index.html", "newer")
+        out.write("b/index.html", "added")
+    assert (live / "a" / "index.html").read_text(encoding="utf-8") == "newer"
+    assert (live / "a" / "index.html").stat().st_ino == old_inode
+
+
+def test_a_symlink_planted_in_the_spare_folder_is_never_written_through(tmp_path):
+    from builder.output import patch_name, patched_output, spare_folder
+    live = tmp_path / "public"
+    live.mkdir()
+    (live / "index.html").write_text("old", encoding="utf-8")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched", encoding="utf-8")
+    name = patch_name("index.html")
+    (spare_folder(live) / name[:2]).mkdir(parents=True)
+    (spare_folder(live) / name[:2] / name).symlink_to(victim)
+    with patched_output(live) as out:
+        out.write("index.html", "new")
+    assert victim.read_text(encoding="utf-8") == "untouched"
+    assert (live / "index.html").read_text(encoding="utf-8") == "new"
+    assert not (live / "index.html").is_symlink()
+
+
+def test_a_failed_patch_leaves_the_output_as_it_was(tmp_path):
+    from builder.output import patched_output
+    live = tmp_path / "public"
+    live.mkdir()
+    (live / "index.html").write_text("old", encoding="utf-8")
+    before = snapshot(live)
+    with pytest.raises(RuntimeError):
+        with patched_output(live) as out:
+            out.write("index.html", "new")
+            raise RuntimeError("a template failed")
+    assert snapshot(live) == before
