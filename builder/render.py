@@ -34,7 +34,7 @@ from .pagedigest import PageDigests
 from .progress import timed
 from .prose import parse_html, prose_blocks
 from .records import Entity
-from .search import build_search_index, pagefind_executable
+from .search import pagefind_executable, start_search_index
 from .seo import SeoData
 
 log = logging.getLogger("gloss")
@@ -413,22 +413,34 @@ class Renderer:
 
     def write_site(self, out: OutputFolder, processes: int = 1, plan: PagePlan | None = None) -> None:
         plan = plan or self.plan_pages()
+        fresh = set(id(job) for job in plan.fresh)
+        jobs = [(job, id(job) in fresh) for job in plan.every]
+        # The pages first: Pagefind indexes them while the feeds and the API are written.
+        pages = [entry for entry in jobs if entry[0].path.endswith(".html")]
         with timed("pages"):
-            fresh = set(id(job) for job in plan.fresh)
-            rendered = write_pages([(job, id(job) in fresh) for job in plan.every], out, processes)
-        log.debug("pages and feeds: %d rendered, %d carried over unchanged", rendered, len(plan.every) - rendered)
-        with timed("files"):  # the API, the assets and static/ (which may hold pages to index)
-            out.write("api/entities.json", self.entities_json())
-            out.write("api/quotes.json", self.quotes_json())
+            rendered = write_pages(pages, out, processes)
+        with timed("files"):  # the assets and static/ (which may hold pages to index)
             out.copy_tree(THEME_DIR / ASSETS, ASSETS)
             out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
             out.copy_tree(self.config.root / "static")
-        if self.pagefind is not None:  # Pagefind reads the pages written above
-            search = build_search_index(out, self.pagefind)
-            log.debug("search: Pagefind indexed the site in %.2f s (%d bundles, %d files)",
-                      search.seconds, len(search.bundles), search.files)
-            # after the index: the page tells Pagefind's UI which bundles to merge
-            out.write("search/index.html", self.search_page(search.merged_bundles))
+        search = start_search_index(out, self.pagefind) if self.pagefind is not None else None
+        try:
+            with timed("feeds"):
+                rendered += write_pages([entry for entry in jobs if not entry[0].path.endswith(".html")],
+                                        out, processes)
+                out.write("api/entities.json", self.entities_json())
+                out.write("api/quotes.json", self.quotes_json())
+            if search is not None:
+                with timed("search"):
+                    index = search.finish()
+                log.debug("search: Pagefind indexed the site in %.2f s (%d bundles, %d files)",
+                          index.seconds, len(index.bundles), index.files)
+                # after the index: the page tells Pagefind's UI which bundles to merge
+                out.write("search/index.html", self.search_page(index.merged_bundles))
+        finally:
+            if search is not None:
+                search.stop()  # a failure meanwhile: Pagefind must not go on writing
+        log.debug("pages and feeds: %d rendered, %d carried over unchanged", rendered, len(plan.every) - rendered)
         with timed("web files"):  # last: the sitemap lists every page written, the search page too
             write_web_files(out, self.config, self.index, self.urls)
 

@@ -1,7 +1,8 @@
 """Full-text search with Pagefind, a static search index the reader's browser queries.
 
-Pagefind reads the finished pages, so the index is built last, inside the staging folder, before
-it replaces the output: a failed index leaves the previous site as it was. Only what a page
+Pagefind reads the finished pages, so the index is built inside the staging folder once the pages
+are written, before it replaces the output: a failed index leaves the previous site as it was.
+It reads only the HTML pages, so the feeds and the API are written while it runs. Only what a page
 marks with `data-pagefind-body` is indexed (the article, a person's or topic's name,
 description and aliases), not the navigation, footers or entity cards.
 
@@ -111,17 +112,43 @@ def pagefind_fingerprint() -> str:
 def build_search_index(out: OutputFolder, executable: Path, shard_pages: int | None = None) -> SearchIndex:
     """Index the HTML pages already written to `out` and write the bundles into it: one, or,
     for a site too heavy for one run, one per `shard_pages` (default SHARD_PAGES) indexed pages."""
-    started = time.perf_counter()
-    shards = plan_shards(out.root, shard_pages or SHARD_PAGES)
-    if len(shards) <= 1:
-        bundles, files = (BUNDLE_DIR,), _index_folder(out, executable, out.root, BUNDLE_DIR)
-    else:
-        bundles = tuple(bundle_dir(number) for number in range(1, len(shards) + 1))
-        files = 0
-        for bundle, pages in zip(bundles, shards):
-            with linked_pages(out.root, pages) as site:
-                files += _index_folder(out, executable, site, bundle)
-    return SearchIndex(bundles, files, time.perf_counter() - started)
+    return start_search_index(out, executable, shard_pages).finish()
+
+
+class SearchRun:
+    """A search index being built: a site of one bundle has Pagefind running in the background
+    from the start (it reads only the HTML pages, so the caller can write the feeds and the
+    like meanwhile, on the cores Pagefind leaves: it indexes on about one); a sharded site's
+    runs take turns in `finish`, each over a folder of links made for it."""
+
+    def __init__(self, out: OutputFolder, executable: Path, shards: list[list[str]]):
+        self.out, self.executable, self.shards = out, executable, shards
+        self.started = time.perf_counter()
+        self.process = _start_pagefind(out, executable, out.root, BUNDLE_DIR) if len(shards) <= 1 else None
+
+    def finish(self) -> SearchIndex:
+        if self.process is not None:
+            bundles, files = (BUNDLE_DIR,), _finish_pagefind(self.out, self.process, BUNDLE_DIR)
+        else:
+            bundles = tuple(bundle_dir(number) for number in range(1, len(self.shards) + 1))
+            files = 0
+            for bundle, pages in zip(bundles, self.shards):
+                with linked_pages(self.out.root, pages) as site:
+                    files += _finish_pagefind(self.out, _start_pagefind(self.out, self.executable, site, bundle),
+                                              bundle)
+        return SearchIndex(bundles, files, time.perf_counter() - self.started)
+
+    def stop(self) -> None:
+        """End a run still going (the build failed meanwhile); nothing once it has finished."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def start_search_index(out: OutputFolder, executable: Path, shard_pages: int | None = None) -> SearchRun:
+    """Start indexing the HTML pages already in `out` (see SearchRun); `finish()` waits for the
+    bundles and takes them into the folder."""
+    return SearchRun(out, executable, plan_shards(out.root, shard_pages or SHARD_PAGES))
 
 
 def bundle_dir(number: int) -> str:
@@ -190,22 +217,30 @@ def linked_pages(root: Path, pages: list[str]) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _index_folder(out: OutputFolder, executable: Path, site: Path, bundle_name: str) -> int:
-    """Run Pagefind over the pages in `site` into the bundle folder `bundle_name` of `out`;
-    returns the number of files in the bundle."""
+def _start_pagefind(out: OutputFolder, executable: Path, site: Path, bundle_name: str) -> subprocess.Popen:
+    """Pagefind over the pages in `site`, into the bundle folder `bundle_name` of `out`."""
     bundle = out.path_for(bundle_name + "/pagefind.js").parent
     command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
     for selector in EXCLUDED_SELECTORS:
         command += ["--exclude-selectors", selector]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
         raise UserError(f"search: could not run Pagefind ({executable}): {exc.strerror or exc}") from None
+
+
+def _finish_pagefind(out: OutputFolder, process: subprocess.Popen, bundle_name: str) -> int:
+    """Wait for a Pagefind run and take its bundle into `out`; returns the number of files in it."""
+    bundle = out.root / bundle_name
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
         raise UserError(f"search: Pagefind did not finish in {TIMEOUT_SECONDS} s") from None
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise UserError(f"search: Pagefind failed (exit status {result.returncode}): "
-                        f"{_first_line(result.stderr or result.stdout)} "
+    if process.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        raise UserError(f"search: Pagefind failed (exit status {process.returncode}): "
+                        f"{_first_line(stderr or stdout)} "
                         "(set `enabled = false` under [search] in site.toml to build without search)")
     files = sorted(path for path in bundle.rglob("*") if path.is_file() or path.is_symlink())
     for path in files:
