@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import re
 import time
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from .entities import ArticleInput, Registry, RegistryMemo, build_registry
 from .errors import Diagnostic, UserError, errors_in
 from .index import Article, IndexMemo, SiteIndex, build_index
 from .markdown import render_markdown
-from .nlp import Analyser, model_fingerprint, process_count, resolve_model
+from .nlp import Analyser, ModelWorker, model_fingerprint, process_count, resolve_model
 from .output import patched_output, remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
 from .pagedigest import PageDigests, PageManifest
@@ -149,13 +150,14 @@ def prepare_cached(source: ArticleSource, cache: PreparedCache | None) -> Prepar
 
 def prepare_and_analyse(sources: list[ArticleSource], config: SiteConfig, cache: AnalysisCache,
                         progress: Callable[[int, int], None] | None, prepared_cache: PreparedCache | None = None,
-                        warm: WarmState | None = None) -> tuple[list[PreparedArticle], list[ArticleAnalysis], int]:
+                        warm: WarmState | None = None, early: ModelWorker | None = None
+                        ) -> tuple[list[PreparedArticle], list[ArticleAnalysis], int]:
     """Every article prepared, with its analysis from the cache where it can be, from spaCy
     for the rest. spaCy's workers start as soon as there is enough to analyse, so they load
     the model and work while the remaining articles are still being prepared."""
     package = resolve_model(config.nlp.model)
     fingerprint = model_fingerprint(package)
-    analyser = Analyser(package, config.nlp.processes)
+    analyser = Analyser(package, config.nlp.processes, early)
     prepared: list[PreparedArticle] = []
     keys: list[str] = []
     results: list[ArticleAnalysis | None] = []
@@ -253,9 +255,9 @@ class GatheredSite:
     analysed: int  # articles that went through spaCy (not from the cache)
 
 
-def gather_site(options: BuildOptions) -> GatheredSite:
+def gather_site(options: BuildOptions, early: ModelWorker | None = None) -> GatheredSite:
     """Read, check and analyse every article and build the site-wide index: the whole build
-    but the writing, shared by `build` and `check`."""
+    but the writing, shared by `build` and `check`. `early`: spaCy already loading elsewhere."""
     with timed("read"):
         config, sources, overrides, warnings = load_site(options)
     for warning in warnings:
@@ -269,7 +271,7 @@ def gather_site(options: BuildOptions) -> GatheredSite:
             prepared_cache = (warm.prepared if warm is not None and warm.prepared is not None
                               else PreparedCache(cache_dir, code_fingerprint()))
         prepared, analyses, analysed = prepare_and_analyse(sources, config, cache, options.progress,
-                                                           prepared_cache, warm)
+                                                           prepared_cache, warm, early)
         if prepared_cache is not None:
             prepared_cache.save()
             if warm is not None:
@@ -304,6 +306,24 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+#: At most this many articles edited since the last build: spaCy is started in a process of its
+#: own at once (builder.nlp.ModelWorker). More, and the analyser's own workers are worth starting.
+EARLY_MODEL_ARTICLES = 8
+
+
+def _early_model(config: SiteConfig, stamp: BuildStamp) -> ModelWorker | None:
+    """A model worker, started now, when a few articles changed since the last complete build
+    (their files are newer than its stamp): they will most likely need spaCy, and loading it
+    beside the stored state saves the time one of the two takes."""
+    try:
+        since = os.stat(stamp.path).st_mtime_ns
+        edited = sum(1 for path in config.content_dir.rglob("*.md") if path.stat().st_mtime_ns > since)
+        package = resolve_model(config.nlp.model)
+    except (OSError, UserError):
+        return None
+    return ModelWorker(package) if 0 < edited <= EARLY_MODEL_ARTICLES else None
+
+
 def stored_state(options: BuildOptions) -> WarmState | None:
     """The WarmState the last `build` command stored for this site (builder.warmstore), if any."""
     if not options.use_cache:
@@ -324,23 +344,32 @@ def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     out_dir = options.out_dir or options.root / "public"
     cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
-    stamp = fingerprint = None
+    stamp = fingerprint = early = None
     if options.skip_if_unchanged and options.use_cache:
         config, warnings = load_config(options.root)
         config = with_base_url(config, options.base_url)
-        stamp, fingerprint = BuildStamp(cache_dir), build_fingerprint(options, config, out_dir)
+        stamp = BuildStamp(cache_dir)
+        # before hashing the inputs, which takes a while on a large site: spaCy loads meanwhile
+        early = _early_model(config, stamp) if options.keep_state and options.warm is None else None
+        fingerprint = build_fingerprint(options, config, out_dir)
         summary = stamp.matches(fingerprint, out_dir)
         if summary is not None:
+            if early is not None:  # a file saved again unchanged
+                early.close()
             for warning in warnings:
                 log.warning("%s", warning)
             return BuildResult(config, None, out_dir, warnings, pages=summary.get("pages", 0),
                                seconds=time.perf_counter() - started, summary=summary)
         stamp.forget()  # the output is about to change; the stamp is written again at the end
     keep_state = options.keep_state and options.use_cache and options.warm is None
-    if keep_state:  # after the check above: a build that changes nothing need not load it
-        with timed("load state"):
-            options = replace(options, warm=load_state(cache_dir, code_fingerprint()) or WarmState())
-    site = gather_site(options)
+    try:
+        if keep_state:  # after the check above: a build that changes nothing need not load it
+            with timed("load state"):
+                options = replace(options, warm=load_state(cache_dir, code_fingerprint()) or WarmState())
+        site = gather_site(options, early)
+    finally:
+        if early is not None:
+            early.close()
     config, warnings, index, analysed = site.config, site.warnings, site.index, site.analysed
     # The model's raw findings went into the index; let them go before the page writers fork,
     # so that an archive's millions of small records are neither kept nor copied into them.

@@ -142,6 +142,59 @@ def _worker_analyse(job: tuple[str, list[str]]) -> list[ArticleAnalysis]:
     return [analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
 
 
+class ModelWorker:
+    """spaCy in a process of its own, started before the build knows that it needs it.
+
+    A rebuild after an edit analyses an article or two. In the build's own process that means
+    importing spaCy and loading the model first (over a second), after everything else the build
+    must do before it knows which articles changed (such as loading the stored state). Started at
+    once in a second process, on a second core, the model is loaded by the time the texts come.
+    A worker that gets no texts is stopped; one that fails leaves the work to this process."""
+
+    def __init__(self, package: str):
+        context = multiprocessing.get_context("spawn")  # the parent may run threads: never fork
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve_texts, args=(package, child), daemon=True,
+                                        name="gloss-model-worker")
+        self._process.start()
+        child.close()
+
+    def analyse(self, texts: list[str]) -> list[ArticleAnalysis] | None:
+        """The texts' analyses, or None if the worker could not make them."""
+        try:
+            self._connection.send(texts)
+            result = self._connection.recv()
+        except (EOFError, OSError):  # it died (no model, no memory): analyse here instead
+            return None
+        return result if isinstance(result, list) else None
+
+    def close(self) -> None:
+        try:
+            self._connection.send(None)
+        except OSError:
+            pass
+        self._connection.close()
+        self._process.join(timeout=0.5)
+        if self._process.is_alive():  # still loading the model: nobody needs it
+            self._process.terminate()
+            self._process.join()
+
+
+def _serve_texts(package: str, connection) -> None:
+    nlp = load_model(package)
+    while True:
+        try:
+            texts = connection.recv()
+        except EOFError:
+            return
+        if texts is None:
+            return
+        try:
+            connection.send([analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)])
+        except Exception as exc:  # noqa: BLE001 - reported by analysing in the parent instead
+            connection.send(repr(exc))
+
+
 def process_count(requested: int) -> int:
     return requested if requested > 0 else max(os.cpu_count() or 1, 1)
 
@@ -156,9 +209,10 @@ class Analyser:
     starts them and analyses in this process instead.
     """
 
-    def __init__(self, package: str, processes: int = 0):
+    def __init__(self, package: str, processes: int = 0, early: ModelWorker | None = None):
         self.package = package
         self.workers = process_count(processes)
+        self.early = early  # a model already loading elsewhere, for a job too small for workers
         self._pending: list[tuple[int, str]] = []
         self._pending_chars = 0
         self._executor: ProcessPoolExecutor | None = None
@@ -186,10 +240,13 @@ class Analyser:
         """(key, analysis) for every text added, as batches finish."""
         if self._executor is None:
             if self._pending:
-                nlp = load_model(self.package)
                 texts = [text for _, text in self._pending]
-                for (key, _), doc in zip(self._pending, nlp.pipe(texts, batch_size=BATCH_SIZE)):
-                    yield key, analyse_doc(doc)
+                analyses = self.early.analyse(texts) if self.early is not None else None
+                if analyses is None:
+                    nlp = load_model(self.package)
+                    analyses = [analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
+                for (key, _), analysis in zip(self._pending, analyses):
+                    yield key, analysis
             return
         try:
             if self._pending:

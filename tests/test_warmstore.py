@@ -138,3 +138,50 @@ def test_the_preview_starts_from_the_stored_state(small_site, monkeypatch):
     build(BuildOptions(root=small_site, warm=warm))
     assert made == ["zelenskyy"]
     assert stored_state(BuildOptions(root=small_site, use_cache=False)) is None
+
+
+def test_a_build_command_loads_spacy_beside_the_state_for_a_few_edited_articles(small_site, monkeypatch):
+    """A few articles edited since the last build: spaCy starts in a process of its own at
+    once (builder.nlp.ModelWorker), and the edited article is analysed there."""
+    import multiprocessing
+    import builder.build
+    from builder.nlp import ModelWorker
+    kept_build(small_site)
+    started, used = [], []
+
+    class Watched(ModelWorker):
+        def __init__(self, package):
+            started.append(package)
+            super().__init__(package)
+
+        def analyse(self, texts):
+            result = super().analyse(texts)
+            used.append(result is not None)
+            return result
+
+    monkeypatch.setattr(builder.build, "ModelWorker", Watched)
+    time.sleep(0.01)  # a file time after the last build's stamp
+    (small_site / "content" / "rutte.md").write_text(ARTICLE + "\nHe met Volodymyr Zelenskyy.\n", encoding="utf-8")
+    result = kept_build(small_site)
+    assert started and used == [True] and result.analysed == 1
+    assert "volodymyr-zelenskyy" in result.index.entities
+    assert multiprocessing.active_children() == []  # the worker is gone
+
+    # An edit that needs no spaCy (the text is as before): the worker is stopped unused.
+    time.sleep(0.01)
+    text = (small_site / "content" / "rutte.md").read_text(encoding="utf-8")
+    (small_site / "content" / "rutte.md").write_text(text.replace("Rutte in Kyiv", "Rutte visits Kyiv"),
+                                                     encoding="utf-8")
+    result = kept_build(small_site)
+    assert len(started) == 2 and used == [True] and result.analysed == 0
+    assert multiprocessing.active_children() == []
+
+
+def test_the_model_worker_analyses_as_this_process_would(nlp):
+    from builder.nlp import ModelWorker, analyse_doc, resolve_model
+    text = '"We are ready," NATO Secretary General Mark Rutte said in Kyiv on Thursday.'
+    worker = ModelWorker(resolve_model("en_core_web_sm"))
+    try:
+        assert worker.analyse([text]) == [analyse_doc(nlp(text))]
+    finally:
+        worker.close()
