@@ -169,15 +169,13 @@ class ModelWorker:
         return result if isinstance(result, list) else None
 
     def close(self) -> None:
-        try:
-            self._connection.send(None)
-        except OSError:
-            pass
+        """Stop the worker. It holds nothing to save, so it is killed rather than asked to exit:
+        an exit unloads the model for a second, and meanwhile multiprocessing's resource tracker,
+        which lives as long as any process of the family, keeps the build's output open (a
+        pipe's reader, such as `gloss build | tee log`, would wait for it)."""
+        self._process.terminate()
+        self._process.join()
         self._connection.close()
-        self._process.join(timeout=0.5)
-        if self._process.is_alive():  # still loading the model: nobody needs it
-            self._process.terminate()
-            self._process.join()
 
 
 def _serve_texts(package: str, connection) -> None:

@@ -374,7 +374,7 @@ def patch_name(relative: str) -> str:
 def signals_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM while a patch is moved into the output, so that neither leaves
     it half applied; they take effect right after. (Only the main thread can hold them.)"""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
     held = {signal.SIGINT, signal.SIGTERM}

@@ -118,6 +118,10 @@ def save_state_in_background(cache_dir: Path, code: str, warm: WarmState, key: s
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):  # whoever reads this process's output must not wait for it
                 os.dup2(devnull, fd)
+            # nor anything else the build had open: a pipe held here keeps its other end
+            # waiting (multiprocessing's resource tracker lives as long as its pipe, and holds
+            # the build's output)
+            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
             try:
                 os.nice(10)
                 save_state(cache_dir, code, warm, key)
