@@ -10,9 +10,7 @@ sentences and spans, and a slotted record is about half the size of one with a `
 """
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 BLOCK_SEPARATOR = "\n\n"
 
