@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from .content import ArticleSource
 from .entities import Registry
-from .records import ArticleEntities, Entity, Quote, SentenceFound
+from .records import ArticleEntities, Entity, Quote, SentenceFound, record
 
 #: How many co-mentioned people and topics an entity page lists.
 RELATED_LIMIT = 12
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Article:
     """An article with everything its page needs, before annotation."""
 
@@ -31,7 +31,7 @@ class Article:
         return self.source.slug
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Appearance:
     """One article in which an entity appears."""
 
@@ -41,7 +41,7 @@ class Appearance:
     quotes: tuple[Quote, ...]  # said by the entity in this article
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EntityPage:
     entity: Entity
     appearances: tuple[Appearance, ...]  # newest article first
@@ -54,7 +54,7 @@ class EntityPage:
         object.__setattr__(self, "quote_count", sum(len(a.quotes) for a in self.appearances))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EntityInArticle:
     """A person or topic as an article's page lists it: the entity and its counts there."""
 
@@ -63,7 +63,7 @@ class EntityInArticle:
     quotes: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SiteIndex:
     articles: tuple[Article, ...]  # newest first
     entities: dict[str, EntityPage]  # by id, in id order
@@ -93,7 +93,7 @@ def sentence_around(text: str, sentences: tuple[SentenceFound, ...], position: i
     return " ".join(text[start + 2 if start >= 0 else 0:end if end >= 0 else len(text)].split())
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Share:
     """What one article adds to the index: an appearance for each entity in it, and which
     entities it names together."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction, CData, Declaration
 
-from .records import BLOCK_SEPARATOR
+from .records import BLOCK_SEPARATOR, record
 
 BLOCK_TAGS = frozenset({"p", "li", "td", "th", "figcaption", "caption", "dt", "dd"})
 #: Text here is not prose at all.
@@ -128,7 +128,7 @@ def prose_blocks(root: Tag) -> Prose:
     return Prose("".join(pieces), blocks)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EditorialMark:
     """An editor's inline mark: [phrase]{entity="Name"} or [“quote”]{speaker="Name"}."""
 

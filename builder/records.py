@@ -10,12 +10,29 @@ sentences and spans, and a slotted record is about half the size of one with a `
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 BLOCK_SEPARATOR = "\n\n"
 
 
-@dataclass(frozen=True, slots=True)
+def record(cls: type) -> type:
+    """@dataclass(frozen=True, slots=True), unpickled faster: the records of a whole site are
+    unpickled by every `build` command (the stored state, builder.warmstore) and after every
+    spaCy worker's batch. The __setstate__ dataclasses give a slotted class looks its fields
+    up again for every object; this one knows them, and loads a site's state in two thirds
+    of the time. Same state, same result."""
+    cls = dataclass(frozen=True, slots=True)(cls)
+    names = tuple(field.name for field in fields(cls))
+
+    def __setstate__(self, state, _names=names, _set=object.__setattr__):
+        for name, value in zip(_names, state):
+            _set(self, name, value)
+
+    cls.__setstate__ = __setstate__
+    return cls
+
+
+@record
 class CharSpan:
     """A half-open range [start, end) of characters in an article's analysed text."""
 
@@ -39,7 +56,7 @@ class CharSpan:
 # --- NLP findings (per article, cacheable: plain data, no spaCy objects) -------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MentionFound:
     """A named-entity mention the model (or a rule) found in the analysed text."""
 
@@ -51,7 +68,7 @@ class MentionFound:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QuoteFound:
     """A direct quotation.
 
@@ -71,12 +88,12 @@ class QuoteFound:
     cue: str = ""  # how the speaker was found: "verb", "according-to", "continuation", ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SentenceFound:
     span: CharSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArticleAnalysis:
     """Everything the NLP stage learns about one article's analysed text."""
 
@@ -88,7 +105,7 @@ class ArticleAnalysis:
 # --- site-wide records (after alias merging) ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entity:
     """A person or topic with its own page. `id` is unique across the site and URL-safe."""
 
@@ -106,7 +123,7 @@ class Entity:
         return self.kind == "person"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Mention:
     """A resolved mention: this span of an article's analysed text names this entity."""
 
@@ -115,7 +132,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Quote:
     """A quote with its speaker resolved to a site entity. `anchor` is its id in the page."""
 
@@ -126,7 +143,7 @@ class Quote:
     cue: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArticleEntities:
     """What the site-wide registry decided for one article."""
 

@@ -188,3 +188,21 @@ def test_the_model_worker_analyses_as_this_process_would(nlp):
         assert worker.analyse([text]) == [analyse_doc(nlp(text))]
     finally:
         worker.close()
+
+
+def test_records_unpickle_equal_and_still_frozen():
+    """Records get their own __setstate__ (builder.records.record): what comes back is equal
+    to what went in, field by field, and as immutable."""
+    import dataclasses
+    import pickle
+    from builder.records import CharSpan, Entity, MentionFound
+    mention = MentionFound(CharSpan(3, 14), "Mark Rutte", "PERSON", "NATO Secretary General")
+    entity = Entity("mark-rutte", "Mark Rutte", "person", ("Rutte",))
+    for original in (mention, entity, [mention, mention]):
+        again = pickle.loads(pickle.dumps(original, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == original
+    again = pickle.loads(pickle.dumps(mention))
+    assert [getattr(again, f.name) for f in dataclasses.fields(again)] == \
+        [CharSpan(3, 14), "Mark Rutte", "PERSON", "NATO Secretary General"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again.text = "someone else"
