@@ -345,12 +345,13 @@ def _build(options: BuildOptions) -> BuildResult:
     out_dir = options.out_dir or options.root / "public"
     cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
     stamp = fingerprint = early = None
+    keep_state = options.keep_state and options.use_cache and options.warm is None
     if options.skip_if_unchanged and options.use_cache:
         config, warnings = load_config(options.root)
         config = with_base_url(config, options.base_url)
         stamp = BuildStamp(cache_dir)
         # before hashing the inputs, which takes a while on a large site: spaCy loads meanwhile
-        early = _early_model(config, stamp) if options.keep_state and options.warm is None else None
+        early = _early_model(config, stamp) if keep_state else None
         fingerprint = build_fingerprint(options, config, out_dir)
         summary = stamp.matches(fingerprint, out_dir)
         if summary is not None:
@@ -361,11 +362,10 @@ def _build(options: BuildOptions) -> BuildResult:
             return BuildResult(config, None, out_dir, warnings, pages=summary.get("pages", 0),
                                seconds=time.perf_counter() - started, summary=summary)
         stamp.forget()  # the output is about to change; the stamp is written again at the end
-    keep_state = options.keep_state and options.use_cache and options.warm is None
     try:
         if keep_state:  # after the check above: a build that changes nothing need not load it
             with timed("load state"):
-                options = replace(options, warm=load_state(cache_dir, code_fingerprint()) or WarmState())
+                options = replace(options, warm=stored_state(options) or WarmState())
         site = gather_site(options, early)
     finally:
         if early is not None:

@@ -80,10 +80,8 @@ class OutputFolder:
         not pathlib: a site has 16,000 files, and a PurePosixPath each costs more than the
         system calls that write it."""
         parts = _site_parts(relative)
-        if len(parts) > 1 and not self._inside("/".join(parts[:-1])):
+        if not self._inside("/".join(parts[:-1])):  # "" for a file at the root
             raise ValueError(f"output path escapes the site folder: {relative!r}")
-        if not self._checked_folders:
-            self._inside("")
         return self._root_prefix + "/".join(parts)
 
     def _inside(self, folder: str) -> bool:
@@ -161,14 +159,13 @@ class OutputFolder:
         the tool made is refused, like any path that could lead out of the folder."""
         target = self.path_for(relative)  # raises for a symlink
         old = self._previous_copy(relative)
+        link = target.with_name(target.name + ".gloss-link")
         # read only a file that may be the same: a new site's bundle of 8,000 files is not read
-        if old is not None and os.lstat(old).st_size == os.lstat(target).st_size:
-            link = target.with_name(target.name + ".gloss-link")
-            if self._reuse_previous(relative, link, target.read_bytes()):
-                os.replace(link, target)
-                self.written.append(relative)
-                return
-        self.changed.append(relative)
+        if (old is not None and os.lstat(old).st_size == os.lstat(target).st_size
+                and self._reuse_previous(relative, link, target.read_bytes())):
+            os.replace(link, target)
+        else:
+            self.changed.append(relative)
         self.written.append(relative)
 
     def _previous_copy(self, relative: str, data: bytes | None = None) -> str | None:

@@ -87,10 +87,9 @@ class PageJob:
     digest: str | None = None
 
 
-@dataclass(frozen=True)
-class PagePlan:
-    every: list[PageJob]  # every page of the site, in order
-    fresh: list[PageJob]  # those to render: the others are unchanged since the last build
+#: Every page of the site, in order, each with whether it must be rendered (False: unchanged
+#: since the last build, so carried over).
+PagePlan = list[tuple[PageJob, bool]]
 
 
 def _date(value, style: str = "long") -> str:
@@ -402,23 +401,18 @@ class Renderer:
         """Every page job, and those whose digest says they must be rendered (the others are
         the last build's, unchanged). Records this build's digests."""
         with timed("page digests"):
-            every = self.page_jobs()
-            fresh = []
-            for job in every:
+            plan = []
+            for job in self.page_jobs():
                 if job.digest is not None:
                     self.page_digests[job.path] = job.digest
-                if job.digest is None or self.previous_pages.get(job.path) != job.digest:
-                    fresh.append(job)
-        return PagePlan(every, fresh)
+                plan.append((job, job.digest is None or self.previous_pages.get(job.path) != job.digest))
+        return plan
 
     def write_site(self, out: OutputFolder, processes: int = 1, plan: PagePlan | None = None) -> None:
-        plan = plan or self.plan_pages()
-        fresh = set(id(job) for job in plan.fresh)
-        jobs = [(job, id(job) in fresh) for job in plan.every]
+        plan = plan if plan is not None else self.plan_pages()
         # The pages first: Pagefind indexes them while the feeds and the API are written.
-        pages = [entry for entry in jobs if entry[0].path.endswith(".html")]
         with timed("pages"):
-            rendered = write_pages(pages, out, processes)
+            rendered = write_pages([entry for entry in plan if entry[0].path.endswith(".html")], out, processes)
         with timed("files"):  # the assets and static/ (which may hold pages to index)
             out.copy_tree(THEME_DIR / ASSETS, ASSETS)
             out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
@@ -426,7 +420,7 @@ class Renderer:
         search = start_search_index(out, self.pagefind) if self.pagefind is not None else None
         try:
             with timed("feeds"):
-                rendered += write_pages([entry for entry in jobs if not entry[0].path.endswith(".html")],
+                rendered += write_pages([entry for entry in plan if not entry[0].path.endswith(".html")],
                                         out, processes)
                 out.write("api/entities.json", self.entities_json())
                 out.write("api/quotes.json", self.quotes_json())
@@ -440,7 +434,7 @@ class Renderer:
         finally:
             if search is not None:
                 search.stop()  # a failure meanwhile: Pagefind must not go on writing
-        log.debug("pages and feeds: %d rendered, %d carried over unchanged", rendered, len(plan.every) - rendered)
+        log.debug("pages and feeds: %d rendered, %d carried over unchanged", rendered, len(plan) - rendered)
         with timed("web files"):  # last: the sitemap lists every page written, the search page too
             write_web_files(out, self.config, self.index, self.urls)
 

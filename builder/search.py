@@ -109,12 +109,6 @@ def pagefind_fingerprint() -> str:
     return f"{executable}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def build_search_index(out: OutputFolder, executable: Path, shard_pages: int | None = None) -> SearchIndex:
-    """Index the HTML pages already written to `out` and write the bundles into it: one, or,
-    for a site too heavy for one run, one per `shard_pages` (default SHARD_PAGES) indexed pages."""
-    return start_search_index(out, executable, shard_pages).finish()
-
-
 class SearchRun:
     """A search index being built: a site of one bundle has Pagefind running in the background
     from the start (it reads only the HTML pages, so the caller can write the feeds and the
@@ -146,8 +140,9 @@ class SearchRun:
 
 
 def start_search_index(out: OutputFolder, executable: Path, shard_pages: int | None = None) -> SearchRun:
-    """Start indexing the HTML pages already in `out` (see SearchRun); `finish()` waits for the
-    bundles and takes them into the folder."""
+    """Start indexing the HTML pages already in `out`: one bundle, or, for a site too heavy for
+    one run, one per `shard_pages` (default SHARD_PAGES) indexed pages (see SearchRun);
+    `finish()` waits for the bundles and takes them into the folder."""
     return SearchRun(out, executable, plan_shards(out.root, shard_pages or SHARD_PAGES))
 
 
