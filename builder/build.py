@@ -62,6 +62,8 @@ class WarmState:
     # valid while the templates and settings hash to `site_inputs` (site and templates fingerprints):
     site_inputs: str = ""
     environment: Any = None  # the Jinja environment, templates compiled
+    # valid while the settings hash to `job_settings` (the memo outlives a template edit):
+    job_settings: str = ""
     page_jobs: dict = field(default_factory=dict)  # Renderer.job_memo
     output_files: tuple[object, set[str]] = (None, set())  # (PageManifest.signature(), the files)
     stored_key: str = ""  # the content key of the state file this was loaded from (builder.warmstore)
@@ -387,7 +389,8 @@ def _build(options: BuildOptions) -> BuildResult:
     env = warm.environment if same_site else make_environment(config)
     renderer = Renderer(config, index, env, previous_pages=manifest.previous(), bodies=bodies,
                         digests=warm.digests if warm is not None else None,
-                        job_memo=warm.page_jobs if same_site else None, templates=templates)
+                        job_memo=warm.page_jobs if warm is not None and warm.job_settings == settings else None,
+                        templates=templates)
     manifest.forget()
     plan = renderer.plan_pages()
     # A site the last build wrote is patched in place, even when most pages change (a template
@@ -406,7 +409,8 @@ def _build(options: BuildOptions) -> BuildResult:
     manifest.record(renderer.page_digests)
     if warm is not None:
         warm.digests = renderer.digests.for_next_build()
-        warm.site_inputs, warm.environment, warm.page_jobs = site_inputs, env, renderer.job_memo
+        warm.site_inputs, warm.environment = site_inputs, env
+        warm.job_settings, warm.page_jobs = settings, renderer.job_memo
         warm.output_files = (manifest.signature(), set(out.written))
     bodies.keep_only(renderer.body_keys)
     if keep_state and warm is not None:

@@ -8,6 +8,7 @@ path, so the site works at a domain's root and under a sub-path alike.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import math
@@ -240,13 +241,16 @@ class Renderer:
         # With a template that reads the whole site, every page's digest includes all of it.
         whole_site = (self.digests.of(*articles, *self.index.entities.values())
                       if reads_whole_site(self.env) else None)
-        digest = partial(self.digests.of, self.templates, whole_site)
+        digest = partial(self.digests.of, whole_site)
+        # The memo keeps each page's digest without the templates, so that it outlives a
+        # template edit; the templates' fingerprint is put in as the page is planned.
+        templated = partial(_with_templates, self.templates)
         jobs: list[PageJob] = []
         for number in range(1, page_count + 1):
             # page 1 shows "In the news", from the whole index: always rendered
             listed = list(articles[(number - 1) * per_page:number * per_page])
             jobs.append(PageJob(Urls.home_page(number) + "index.html", partial(self._home_page, number, page_count),
-                                digest("home", number, page_count, listed) if number > 1 else None))
+                                templated(digest("home", number, page_count, listed)) if number > 1 else None))
         for article in articles:
             # An article page is made from its article and the cards of the entities it names
             # (a card holds the entity and what its page counts): the rest of an entity's page
@@ -264,7 +268,7 @@ class Renderer:
             _, _, _, people, topics, body_key, page_digest = hit
             self.body_keys.add(body_key)
             jobs.append(PageJob(Urls.article(article.slug) + "index.html",
-                                partial(self._article_page, article, people, topics, body_key), page_digest))
+                                partial(self._article_page, article, people, topics, body_key), templated(page_digest)))
         entity_jobs = []  # (page, page digest, feed, feed digest)
         for page in self.index.entities.values():
             path = Urls.entity(page.entity)
@@ -276,7 +280,8 @@ class Renderer:
             self.job_memo[("entity", path)] = hit
             entity_jobs.append((page, hit[2], hit[3], hit[4]))
         for page, page_digest, _, _ in entity_jobs:
-            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page), page_digest))
+            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page),
+                                templated(page_digest)))
         # An entity's feed is a page job too, so feeds are written on every core and carried
         # over like pages; it reads no template, so its digest is its own.
         for _, _, feed, feed_digest in entity_jobs:
@@ -511,6 +516,11 @@ def _write_shard(shard: int) -> list[tuple[int, str, bool, bool]]:
             rendered = _write_one(job, fresh, out)
             done.append((index, job.path, len(out.changed) > changed_before, rendered))
     return done
+
+
+def _with_templates(templates: str, digest: str) -> str:
+    """A templated page's digest: its inputs' and the templates' (see Renderer.templates)."""
+    return hashlib.blake2b(f"{templates} {digest}".encode(), digest_size=16).hexdigest()
 
 
 def _json_line(record: dict) -> str:

@@ -63,6 +63,28 @@ def test_the_state_is_written_again_only_when_the_content_changed(small_site):
     assert state is not None and "volodymyr-zelenskyy" in state.index.pages
 
 
+def test_a_template_edit_plans_its_pages_from_the_stored_page_jobs(small_site, monkeypatch):
+    # The page jobs' memo is kept without the templates' fingerprint: after a template edit a
+    # build command still reuses every page's digest and entity rows, and renders every page.
+    from builder.render import Renderer
+    kept_build(small_site)
+    planned = []
+    entities_of = Renderer._entities_of
+    monkeypatch.setattr(Renderer, "_entities_of", lambda self, article, person: planned.append(article.slug)
+                        or entities_of(self, article, person))
+    (small_site / "templates").mkdir()
+    (small_site / "templates" / "base.html").write_text(
+        (REPO / "templates" / "base.html").read_text(encoding="utf-8").replace("</body>", "<!-- new --></body>"),
+        encoding="utf-8")
+    result = kept_build(small_site)
+    assert planned == []
+    assert result.changed == result.pages  # every page extends base.html
+    assert "<!-- new -->" in (small_site / "public" / "articles" / "rutte" / "index.html").read_text(encoding="utf-8")
+    (small_site / "content" / "rutte.md").write_text(ARTICLE + "\nHe spoke.\n", encoding="utf-8")
+    kept_build(small_site)
+    assert planned == ["rutte", "rutte"]  # the edited article's people and topics, once each
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other code", "other format"])
 def test_a_damaged_or_foreign_state_is_ignored(small_site, damage):
     kept_build(small_site)
