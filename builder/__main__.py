@@ -95,12 +95,15 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    # spaCy starts loading for an edited article before the rest of Gloss is even imported
+    from .nlp import ModelWorker
+    early = ModelWorker.for_site(args.site) if not args.no_cache else None
     from .build import BuildOptions, build
     from .progress import progress_reporter
     with progress_reporter(enabled=not args.quiet) as progress:
         result = build(BuildOptions(root=args.site, out_dir=args.out, base_url=args.base_url,
                                     drafts=args.drafts, use_cache=not args.no_cache, progress=progress,
-                                    skip_if_unchanged=True, keep_state=True))
+                                    skip_if_unchanged=True, keep_state=True), early)
     log.info("%s", result.describe())
     return 0
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
 from .errors import UserError
@@ -142,6 +144,11 @@ def _worker_analyse(job: tuple[str, list[str]]) -> list[ArticleAnalysis]:
     return [analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
 
 
+#: At most this many articles edited since the last build: spaCy is started in a process of its
+#: own at once (ModelWorker.for_edits). More, and the analyser's own workers are worth starting.
+EARLY_MODEL_ARTICLES = 8
+
+
 class ModelWorker:
     """spaCy in a process of its own, started before the build knows that it needs it.
 
@@ -152,7 +159,12 @@ class ModelWorker:
     A worker that gets no texts is stopped; one that fails leaves the work to this process."""
 
     def __init__(self, package: str):
-        context = multiprocessing.get_context("spawn")  # the parent may run threads: never fork
+        # Forked when this process runs no other thread (a `build` command, just started): the
+        # copy is running at once, where a spawned one starts Python and re-imports Gloss first.
+        # A process with threads (the preview server) is never forked: a fork can inherit a lock
+        # some thread holds.
+        forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forkable else "spawn")
         self._connection, child = context.Pipe()
         self._process = context.Process(target=_serve_texts, args=(package, child), daemon=True,
                                         name="gloss-model-worker")
@@ -168,11 +180,39 @@ class ModelWorker:
             return None
         return result if isinstance(result, list) else None
 
+    @classmethod
+    def for_edits(cls, content_dir: Path, stamp: Path, model: str) -> ModelWorker | None:
+        """A worker, started now, when a few articles changed since the last complete build
+        (their files are newer than its `stamp` file): they will most likely need spaCy, and
+        loading it beside whatever the build does first saves the time one of the two takes."""
+        try:
+            since = os.stat(stamp).st_mtime_ns
+            edited = sum(1 for path in content_dir.rglob("*.md") if path.stat().st_mtime_ns > since)
+            package = resolve_model(model)
+        except (OSError, UserError):
+            return None
+        return cls(package) if 0 < edited <= EARLY_MODEL_ARTICLES else None
+
+    @classmethod
+    def for_site(cls, root: Path) -> ModelWorker | None:
+        """for_edits for the site a `build` command is about to build, from its site.toml (None
+        when that does not load: the build reports it). Imports little, so that the CLI can
+        start the worker before it imports the rest of Gloss."""
+        from .cache import BUILD_STAMP_NAME, CACHE_DIR_NAME
+        from .config import load_config
+        try:
+            config, _ = load_config(root)
+        except UserError:
+            return None
+        return cls.for_edits(config.content_dir, root / CACHE_DIR_NAME / BUILD_STAMP_NAME, config.nlp.model)
+
     def close(self) -> None:
-        """Stop the worker. It holds nothing to save, so it is killed rather than asked to exit:
+        """Stop the worker (again: nothing). It holds nothing to save, so it is killed rather than asked to exit:
         an exit unloads the model for a second, and meanwhile multiprocessing's resource tracker,
         which lives as long as any process of the family, keeps the build's output open (a
         pipe's reader, such as `gloss build | tee log`, would wait for it)."""
+        if self._connection.closed:
+            return
         self._process.terminate()
         self._process.join()
         self._connection.close()

@@ -121,6 +121,17 @@ def reads_whole_site(env: jinja2.Environment) -> bool:
     return known
 
 
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every template now (and find whether one reads the whole site), as a build does
+    while spaCy runs; a template that does not compile is left for rendering to report."""
+    reads_whole_site(env)
+    for name in env.list_templates(extensions=("html", "xml", "txt")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
+
+
 def _reads_whole_site(env: jinja2.Environment) -> bool:
     for name in env.list_templates():
         try:
@@ -507,7 +518,7 @@ def _write_shard(shard: int) -> list[tuple[int, str, bool, bool]]:
     """(index, path, changed, rendered) of each page of this shard's folders, written."""
     assert _shard_state is not None
     jobs, shard_of, parent = _shard_state
-    out = type(parent)(parent.root, parent.previous)
+    out = parent.sibling()
     out._checked_folders = set(parent._checked_folders)  # made before the fork
     done = []
     for index, (job, fresh) in enumerate(jobs):

@@ -265,6 +265,30 @@ def test_a_patch_swaps_files_in_and_keeps_the_replaced_ones_as_spares(tmp_path):
     assert (live / "a" / "index.html").stat().st_ino == old_inode
 
 
+def test_a_patch_from_a_listing_carries_listed_pages_and_deletes_everything_else(tmp_path):
+    # A build command lists the output while spaCy runs (builder.build.WhileSpacyRuns); the
+    # patch then trusts that listing for carried pages and for what to delete.
+    from builder.output import list_files, patched_output
+    live = tmp_path / "public"
+    (live / "kept").mkdir(parents=True)
+    (live / "kept" / "index.html").write_text("kept", encoding="utf-8")
+    (live / "old" / "deep").mkdir(parents=True)
+    (live / "old" / "deep" / "index.html").write_text("stale", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", live / "link.html")
+    listed = list_files(live)
+    assert listed == ({"kept/index.html", "old/deep/index.html"}, {"link.html"})
+    with patched_output(live, listed=listed) as out:
+        assert out.carry("kept/index.html")
+        assert not out.carry("never/index.html")  # not listed: the caller renders it instead
+        out.write("never/index.html", "rendered")
+    assert (live / "kept" / "index.html").read_text(encoding="utf-8") == "kept"
+    assert (live / "never" / "index.html").read_text(encoding="utf-8") == "rendered"
+    assert not (live / "old").exists()  # the stale page, and the folders it leaves empty
+    assert not os.path.lexists(live / "link.html")
+    assert (tmp_path / "secret.txt").read_text(encoding="utf-8") == "outside"
+
+
 def test_a_symlink_planted_in_the_spare_folder_is_never_written_through(tmp_path):
     from builder.output import patch_name, patched_output, spare_folder
     live = tmp_path / "public"

@@ -202,6 +202,29 @@ def test_a_build_command_loads_spacy_beside_the_state_for_a_few_edited_articles(
     assert multiprocessing.active_children() == []
 
 
+def test_while_spacy_runs_the_build_lists_the_output_and_compiles_the_templates(small_site, monkeypatch):
+    import builder.build
+    kept_build(small_site)
+    prepared = []
+
+    class Watched(builder.build.WhileSpacyRuns):
+        def done(self):
+            prepared.append(super().done())
+            return self
+    monkeypatch.setattr(builder.build, "WhileSpacyRuns", Watched)
+    public = small_site / "public"
+    (public / "stray").mkdir()
+    (public / "stray" / "index.html").write_text("not the site's", encoding="utf-8")
+    time.sleep(0.01)  # a file time after the last build's stamp
+    (small_site / "content" / "rutte.md").write_text(ARTICLE + "\nHe met Volodymyr Zelenskyy.\n", encoding="utf-8")
+    kept_build(small_site)
+    assert len(prepared) == 1
+    assert prepared[0].listing is not None and "stray/index.html" in prepared[0].listing[0]
+    assert prepared[0].environment is not None and len(prepared[0].environment.cache) > 0  # compiled
+    assert not (public / "stray").exists()
+    assert "Volodymyr Zelenskyy" in (public / "articles" / "rutte" / "index.html").read_text(encoding="utf-8")
+
+
 def test_the_model_worker_analyses_as_this_process_would(nlp):
     from builder.nlp import ModelWorker, analyse_doc, resolve_model
     text = '"We are ready," NATO Secretary General Mark Rutte said in Kyiv on Thursday.'
