@@ -206,11 +206,37 @@ def gloss_build(site: Path, *extra: str) -> Run:
     return run
 
 
-def edit_one_article(site: Path) -> Path:
+def edit_one_article(site: Path, speaker: str = "Jane Doe") -> Path:
     path = sorted((site / "content").glob("*.md"))[0]
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + "\nA sentence added for the benchmark, said Jane Doe.\n", encoding="utf-8")
+    path.write_text(text + f"\nA sentence added for the benchmark, said {speaker}.\n", encoding="utf-8")
     return path
+
+
+ONE_ARTICLE_NLP = r"""
+import sys
+sys.path.insert(0, {repo!r})
+from builder.nlp import analyse_doc, load_model, resolve_model
+text = open({text!r}, encoding="utf-8").read()
+analyse_doc(load_model(resolve_model("en_core_web_sm"))(text))
+"""
+
+
+def one_article_nlp(site: Path, work: Path) -> tuple[float, float]:
+    """What spaCy alone costs a new process for the article edit_one_article edits: (the whole
+    process: start Python, import spaCy, load the model, parse; the load and parse alone). A
+    `build` command after an edit is a new process, and cannot do with less."""
+    from builder.build import prepare
+    from builder.content import read_article
+    path = sorted((site / "content").glob("*.md"))[0]
+    text_file = work / "one-article.txt"
+    text_file.write_text(prepare(read_article(path, site)[0]).text, encoding="utf-8")
+    whole = min(measure([PYTHON, "-c", ONE_ARTICLE_NLP.format(repo=str(REPO), text=str(text_file))]).seconds
+                for _ in range(3))
+    one_site = copy_corpus(work / "one", 1, 1)
+    edit_one_article(one_site)
+    _, load_and_parse = bare_spacy(one_site, 1)
+    return whole, load_and_parse
 
 
 def edit_template(site: Path) -> None:
@@ -320,15 +346,19 @@ def main() -> int:
             no_search_runs.append(gloss_build(site))
             print(f"warm re-render without search: {no_search_runs[-1].seconds:.1f} s", file=sys.stderr)
         warm_no_search = min(no_search_runs, key=lambda run: run.seconds)
-        edit_one_article(site)
-        one = gloss_build(site)
-        print(f"one-article edit (no search): {one.seconds:.1f} s", file=sys.stderr)
+        edits = []
+        for speaker in ("Jane Doe", "Jane Roe", "Jane Poe"):
+            time.sleep(1)  # an editor's pace: the file is newer than the last build's stamp
+            edit_one_article(site, speaker)
+            edits.append(gloss_build(site))
+            print(f"one-article edit (no search): {edits[-1].seconds:.2f} s", file=sys.stderr)
+        one = min(edits, key=lambda run: run.seconds)
         in_serve, in_serve_nlp = edit_in_running_process(site)
         print(f"one-article edit in a running preview: {in_serve:.2f} s (its NLP {in_serve_nlp:.2f} s)",
               file=sys.stderr)
-        one_site = copy_corpus(work / "one", 1, 1)
-        edit_one_article(one_site)
-        _, one_nlp = bare_spacy(one_site, 1)
+        one_nlp, one_load_and_parse = one_article_nlp(site, work)
+        print(f"that article's NLP as a process: {one_nlp:.2f} s (load and parse {one_load_and_parse:.2f} s)",
+              file=sys.stderr)
 
         rows += [
             (f"cold build, {count} articles", f"{cold.seconds:.1f} s",
@@ -340,8 +370,10 @@ def main() -> int:
             ("the same without the search index (`[search] enabled = false`; faster of 2 edits)",
              f"{warm_no_search.seconds:.1f} s",
              "Pelican's cold build (below)", "≤ Pelican"),
-            ("rebuild after editing one article (search off)", f"{one.seconds:.1f} s",
-             f"that article's NLP alone (load + parse): {one_nlp:.1f} s", "≤ 1 s + its NLP"),
+            ("rebuild after editing one article (search off; a `build` command; fastest of 3 edits)",
+             f"{one.seconds:.2f} s",
+             f"that article's NLP as a process of its own (start Python, import spaCy, load, parse): "
+             f"{one_nlp:.2f} s; the load and parse alone {one_load_and_parse:.2f} s", "≤ 1 s + its NLP"),
             ("the same in a running `serve` (Python started, model loaded; fastest of 3 edits)",
              f"{in_serve:.2f} s", f"that article's NLP in that process: {in_serve_nlp:.2f} s", "≤ 1 s + its NLP"),
             (f"peak memory, cold build, {count} articles", mib(cold.peak_bytes),
