@@ -94,6 +94,11 @@ class BuildResult:
     seconds: float = 0.0
     changed: int = 0  # pages whose bytes differ from the previous output's
     summary: dict = field(default_factory=dict)  # counts for the log line, kept in the build stamp
+    # The WarmState the build started from and brought up to date (a `build` command's, loaded
+    # from the cache): a caller may pass it to its next build. Handing it back also means that
+    # it is not freed as the build returns, record by record (0.15 s at 840 articles), by a
+    # command that is about to exit anyway.
+    warm: WarmState | None = None
 
     @property
     def unchanged(self) -> bool:
@@ -448,4 +453,4 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
     if stamp is not None and fingerprint is not None:
         stamp.record(fingerprint, out_dir, summary)
     return BuildResult(config, index, out_dir, warnings, analysed, pages, time.perf_counter() - started,
-                       changed, summary)
+                       changed, summary, warm)

@@ -207,10 +207,11 @@ class ModelWorker:
         return cls.for_edits(config.content_dir, root / CACHE_DIR_NAME / BUILD_STAMP_NAME, config.nlp.model)
 
     def close(self) -> None:
-        """Stop the worker (again: nothing). It holds nothing to save, so it is killed rather than asked to exit:
-        an exit unloads the model for a second, and meanwhile multiprocessing's resource tracker,
-        which lives as long as any process of the family, keeps the build's output open (a
-        pipe's reader, such as `gloss build | tee log`, would wait for it)."""
+        """Stop the worker (a second call does nothing). It holds nothing to save, so it is
+        killed rather than asked to exit: an exit unloads the model for a second, and meanwhile
+        multiprocessing's resource tracker, which lives as long as any process of the family,
+        keeps the build's output open (a pipe's reader, such as `gloss build | tee log`, would
+        wait for it)."""
         if self._connection.closed:
             return
         self._process.terminate()
