@@ -85,6 +85,33 @@ def test_a_template_edit_plans_its_pages_from_the_stored_page_jobs(small_site, m
     assert planned == ["rutte", "rutte"]  # the edited article's people and topics, once each
 
 
+def test_a_build_hands_back_its_state_for_the_next_build(small_site, monkeypatch):
+    import builder.entities
+    first = kept_build(small_site)
+    assert first.warm is not None and "rutte" in first.warm.index.articles
+    made = []
+    votes = builder.entities._article_votes
+    monkeypatch.setattr(builder.entities, "_article_votes", lambda *a: made.append(a[0].slug) or votes(*a))
+    write_site(small_site, {"content/zelenskyy.md": ARTICLE.replace("Mark Rutte", "Volodymyr Zelenskyy")})
+    build(BuildOptions(root=small_site, warm=first.warm))
+    assert made == ["zelenskyy"]  # the unchanged article's votes came from the handed-back state
+
+
+def test_the_loaded_state_is_frozen_for_the_collector(small_site):
+    # Its records are made while the collector is off; frozen, its next young collection
+    # does not walk every one of them.
+    import gc
+    kept_build(small_site)
+    gc.unfreeze()
+    try:
+        state = load_state(small_site / ".gloss-cache", _code())
+        assert state is not None
+        assert gc.get_freeze_count() > 0
+        assert not any(obj is state.index for obj in gc.get_objects(generation=0))
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other code", "other format"])
 def test_a_damaged_or_foreign_state_is_ignored(small_site, damage):
     kept_build(small_site)
