@@ -420,7 +420,7 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
     renderer = Renderer(config, index, env, previous_pages=manifest.previous(), bodies=bodies,
                         digests=warm.digests if warm is not None else None,
                         job_memo=warm.page_jobs if warm is not None and warm.job_settings == settings else None,
-                        templates=templates)
+                        templates=templates, previous_search=manifest.previous_search())
     manifest.forget()
     plan = renderer.plan_pages()
     # A site the last build wrote is patched in place, even when most pages change (a template
@@ -438,7 +438,7 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
         renderer.write_site(out, process_count(config.nlp.processes), plan)
         pages = sum(1 for path in out.written if path.endswith(".html"))
         changed = sum(1 for path in out.changed if path.endswith(".html"))
-    manifest.record(renderer.page_digests)
+    manifest.record(renderer.page_digests, renderer.search_record)
     if warm is not None:
         warm.digests = renderer.digests.for_next_build()
         warm.site_inputs, warm.environment = site_inputs, env

@@ -157,6 +157,10 @@ class OutputFolder:
         self.written.append(relative)
         return True
 
+    def has_previous(self, relative: str) -> bool:
+        """Whether the previous output has a file (not a symlink) for `relative`."""
+        return self._previous_copy(relative) is not None
+
     def adopt(self, relative: str) -> None:
         """Take in a file a tool wrote straight into the folder (Pagefind's bundle): one that
         is the previous output's byte for byte becomes a hard link to that copy. A symlink

@@ -115,17 +115,30 @@ class PageManifest(OutputStamp):
         super().__init__(cache_dir / MANIFEST_NAME if cache_dir is not None else None)
         self.out_dir = out_dir
         self.site = site
+        self._read = False
+        self._trusted_data: dict | None = None
 
     def previous(self) -> dict[str, str]:
         """{output path: digest} of the last build, or {} when it cannot be trusted: another
         site fingerprint, another or a replaced output folder, or an unreadable file."""
-        data = self.load(self.out_dir)
-        if data is None or data.get("site") != self.site or not isinstance(data.get("pages"), dict):
-            return {}
-        return {str(k): str(v) for k, v in data["pages"].items()}
+        data = self._trusted()
+        return {str(k): str(v) for k, v in data["pages"].items()} if data else {}
 
-    def record(self, digests: dict[str, str]) -> None:
-        self.save(self.out_dir, {"site": self.site, "pages": digests})
+    def previous_search(self) -> dict | None:
+        """The last build's search index record (builder.search.SearchRun.record), if trusted."""
+        data = self._trusted()
+        return data.get("search") if data and isinstance(data.get("search"), dict) else None
+
+    def _trusted(self) -> dict | None:
+        """The last build's manifest, read once, if it is for this site and output folder."""
+        if not self._read:
+            data = self.load(self.out_dir)
+            trusted = isinstance(data, dict) and data.get("site") == self.site and isinstance(data.get("pages"), dict)
+            self._trusted_data, self._read = (data if trusted else None), True
+        return self._trusted_data
+
+    def record(self, digests: dict[str, str], search: dict | None = None) -> None:
+        self.save(self.out_dir, {"site": self.site, "pages": digests} | ({"search": search} if search else {}))
 
     def signature(self) -> tuple | None:
         """Which output folder and which recorded build the manifest stands for now: another

@@ -35,7 +35,7 @@ from .pagedigest import PageDigests
 from .progress import timed
 from .prose import parse_html, prose_blocks
 from .records import Entity
-from .search import pagefind_executable, start_search_index
+from .search import pagefind_executable, search_view, start_search_index
 from .seo import SeoData
 
 log = logging.getLogger("gloss")
@@ -151,7 +151,7 @@ class Renderer:
     def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None,
                  previous_pages: dict[str, str] | None = None, bodies: AnnotatedBodies | None = None,
                  digests: PageDigests | None = None, job_memo: dict[tuple[str, str], tuple] | None = None,
-                 templates: str = ""):
+                 templates: str = "", previous_search: dict | None = None):
         self.config = config
         # the templates' fingerprint: in the digest of every page a template renders, so a
         # template edit re-renders those, and only those (feeds are made without templates)
@@ -179,6 +179,11 @@ class Renderer:
                                          severity="warning", hint="pip install 'pagefind[bin]', or set "
                                          "enabled = false under [search] in site.toml"))
         self.site["search"] = self.pagefind is not None
+        # the last build's search index, to carry over where its pages' views are unchanged
+        # (builder.search.SearchRun), and this build's, for the next one
+        self.previous_search = previous_search
+        self.search_record: dict | None = None
+        self.page_views: dict[str, str] | None = {} if self.pagefind is not None else None
 
     # --- helpers the templates and the annotator share --------------------------------------
 
@@ -428,12 +433,14 @@ class Renderer:
         plan = plan if plan is not None else self.plan_pages()
         # The pages first: Pagefind indexes them while the feeds and the API are written.
         with timed("pages"):
-            rendered = write_pages([entry for entry in plan if entry[0].path.endswith(".html")], out, processes)
+            rendered = write_pages([entry for entry in plan if entry[0].path.endswith(".html")], out, processes,
+                                   self.page_views)
         with timed("files"):  # the assets and static/ (which may hold pages to index)
             out.copy_tree(THEME_DIR / ASSETS, ASSETS)
             out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
             out.copy_tree(self.config.root / "static")
-        search = start_search_index(out, self.pagefind) if self.pagefind is not None else None
+        search = (start_search_index(out, self.pagefind, self.page_views, self.previous_search)
+                  if self.pagefind is not None else None)
         try:
             with timed("feeds"):
                 rendered += write_pages([entry for entry in plan if not entry[0].path.endswith(".html")],
@@ -443,8 +450,9 @@ class Renderer:
             if search is not None:
                 with timed("search"):
                     index = search.finish()
-                log.debug("search: Pagefind indexed the site in %.2f s (%d bundles, %d files)",
-                          index.seconds, len(index.bundles), index.files)
+                log.debug("search: %d bundles (%d files) in %.2f s, %d of them carried over unchanged",
+                          len(index.bundles), index.files, index.seconds, index.carried)
+                self.search_record = search.record()
                 # after the index: the page tells Pagefind's UI which bundles to merge
                 out.write("search/index.html", self.search_page(index.merged_bundles))
         finally:
@@ -461,13 +469,15 @@ class Renderer:
 
 #: Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_PAGES = 400
-_shard_state: tuple[list[tuple[PageJob, bool]], list[int], OutputFolder] | None = None  # what forked page writers inherit
+_shard_state: tuple[list[tuple[PageJob, bool]], list[int], OutputFolder, bool] | None = None  # what forked page writers inherit
 
 
-def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: int) -> int:
+def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: int,
+                views: dict[str, str] | None = None) -> int:
     """Write every page: render each (job, True), carry each (job, False) over from the
     previous output (rendering it after all if that has no copy). Returns how many were
-    rendered. On several cores when there is much to render.
+    rendered. On several cores when there is much to render. With `views`, the search view
+    (builder.search.search_view) of each HTML page rendered goes there, made where the page is.
 
     Workers are forked, so they inherit the index and the template environment instead of
     receiving them pickled; each (this process too) writes the pages of every n-th folder
@@ -480,12 +490,12 @@ def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: 
     to_render = sum(1 for _, fresh in jobs if fresh)
     if (processes <= 1 or to_render < PARALLEL_PAGES or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return sum(_write_one(job, fresh, out) for job, fresh in jobs)
+        return sum(_write_one(job, fresh, out, views) for job, fresh in jobs)
     folders: dict[str, int] = {}
     shard_of = [folders.setdefault(job.path.rpartition("/")[0], len(folders) % processes) for job, _ in jobs]
     for folder in {folder.partition("/")[0] for folder in folders if folder}:
         out.path_for(folder + "/x")  # the top folders, made once before the workers share them
-    _shard_state = (jobs, shard_of, out)
+    _shard_state = (jobs, shard_of, out, views is not None)
     # A forked child shares the parent's memory until it writes to a page of it, and the
     # garbage collector writes to every object it visits: frozen, the objects that exist now
     # are never visited, so the index stays shared instead of being copied into each child.
@@ -500,32 +510,40 @@ def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: 
     finally:
         gc.unfreeze()
         _shard_state = None
-    written: list[tuple[int, str, bool, bool]] = sorted(entry for shard in shards for entry in shard)
-    out.written += [path for _, path, _, _ in written]
-    out.changed += [path for _, path, changed, _ in written if changed]
-    return sum(1 for *_, rendered in written if rendered)
+    written: list[tuple[int, str, bool, bool, str | None]] = sorted(entry for shard in shards for entry in shard)
+    out.written += [path for _, path, _, _, _ in written]
+    out.changed += [path for _, path, changed, _, _ in written if changed]
+    if views is not None:
+        views.update((path, view) for _, path, _, _, view in written if view is not None)
+    return sum(1 for _, _, _, rendered, _ in written if rendered)
 
 
-def _write_one(job: PageJob, fresh: bool, out: OutputFolder) -> bool:
+def _write_one(job: PageJob, fresh: bool, out: OutputFolder, views: dict[str, str] | None = None) -> bool:
     """Carry or render one page; True if it was rendered."""
     if not fresh and out.carry(job.path):
         return False
-    out.write(job.path, job.render())
+    content = job.render()
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    out.write(job.path, data)
+    if views is not None and job.path.endswith(".html"):
+        views[job.path] = search_view(data)
     return True
 
 
-def _write_shard(shard: int) -> list[tuple[int, str, bool, bool]]:
-    """(index, path, changed, rendered) of each page of this shard's folders, written."""
+def _write_shard(shard: int) -> list[tuple[int, str, bool, bool, str | None]]:
+    """(index, path, changed, rendered, search view) of each page of this shard's folders, written."""
     assert _shard_state is not None
-    jobs, shard_of, parent = _shard_state
+    jobs, shard_of, parent, searching = _shard_state
     out = parent.sibling()
     out._checked_folders = set(parent._checked_folders)  # made before the fork
+    views: dict[str, str] | None = {} if searching else None
     done = []
     for index, (job, fresh) in enumerate(jobs):
         if shard_of[index] == shard:
             changed_before = len(out.changed)
-            rendered = _write_one(job, fresh, out)
-            done.append((index, job.path, len(out.changed) > changed_before, rendered))
+            rendered = _write_one(job, fresh, out, views)
+            done.append((index, job.path, len(out.changed) > changed_before, rendered,
+                         views.get(job.path) if views is not None else None))
     return done
 
 

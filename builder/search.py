@@ -29,6 +29,14 @@ the query's word starts with ("ru" for "rutte"). Shards of consecutive paths (al
 all people) ranked such poor matches from the bundles without the word first. A smaller site
 keeps one bundle, indexed from the site itself as before.
 
+A bundle is carried over from the last build, without running Pagefind, when it would come out
+the same: each page's search view (search_view: a digest of what Pagefind reads of it, the
+marked content, the page's language, its first heading) is kept in the page manifest
+(builder.pagedigest), and a bundle whose pages and views are the last build's is hard-linked
+from the previous output. So a theme edit (the navigation, the footer, the CSS) indexes
+nothing, and an edit to one article of an archive re-runs Pagefind for its shard only. The
+views are made by the page writers, from the HTML they have in hand.
+
 When the Pagefind binary is not installed, the site is built without search (no Search link,
 no search page) and the build warns; when Pagefind is there but fails, the build fails.
 """
@@ -37,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -65,6 +74,8 @@ SHARD_PAGES = 1000
 SINGLE_RUN_BYTES = 128 * 2**20
 #: Marks the content Pagefind indexes; a page without it is left out once any page has it.
 BODY_MARK = b"data-pagefind-body"
+#: Any of Pagefind's attributes (metadata, filters, sort keys, weights...).
+ATTRIBUTE_PREFIX = b"data-pagefind-"
 #: The folder of hard links one shard's run reads; inside the staging folder, so a killed
 #: build leaves it nowhere the next build does not clear, and removed after each run.
 SHARD_SITE_DIR = ".pagefind-shard"
@@ -74,11 +85,120 @@ EXCLUDED_SELECTORS = (".card", ".quote-in-place")
 TIMEOUT_SECONDS = 600
 
 
+def search_view(html: bytes) -> str:
+    """A digest of what Pagefind reads of a page, so that a build can tell that the index would
+    come out the same (a theme edit changes every page but none of the indexed text) and carry
+    the last one over instead of running Pagefind again.
+
+    Pagefind reads, of a site where some page marks its content with `data-pagefind-body`, each
+    marked element (text, ids, headings, `data-pagefind-*` inside), the `<html>` tag (its
+    language), the first `<h1>` and the first `<img>` after it (a result's default title and
+    image), and any `data-pagefind-*` attribute anywhere. The view holds all of that and not the
+    rest of the page, found without a parser (16,000 pages are read in a second, parsed in
+    minutes); a page where it cannot be told apart (a `data-pagefind-*` attribute outside the
+    marked elements, a marked element whose end is not found) has the whole page as its view.
+    Views start with "m:" (marked), "w:" (marked, whole) or "u:" (unmarked: the whole page,
+    which Pagefind reads only when no page is marked)."""
+    lowered = html.lower()  # ASCII only, so every offset is the same in both
+    if BODY_MARK not in lowered:
+        return "u:" + _digest(html)
+    regions = _marked_regions(lowered)
+    whole = regions is None
+    position = 0
+    while not whole:
+        found = lowered.find(ATTRIBUTE_PREFIX, position)
+        if found < 0:
+            break
+        whole = not any(start <= found < end for start, end in regions)
+        position = found + 1
+    if whole:
+        return "w:" + _digest(html)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(_tag_at(html, lowered, lowered.find(b"<html")))
+    h1 = lowered.find(b"<h1")
+    if h1 >= 0:
+        h1_end = lowered.find(b"</h1", h1)
+        digest.update(b"\0" + html[h1:h1_end if h1_end >= 0 else len(html)])
+        digest.update(b"\0" + _tag_at(html, lowered, lowered.find(b"<img", h1)))
+    for start, end in regions:
+        digest.update(b"\0" + html[start:end])
+    return "m:" + digest.hexdigest()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _tag_at(html: bytes, lowered: bytes, start: int) -> bytes:
+    if start < 0:
+        return b""
+    end = lowered.find(b">", start)
+    return html[start:end + 1 if end >= 0 else len(html)]
+
+
+_TAG_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
+
+
+def _marked_regions(lowered: bytes) -> list[tuple[int, int]] | None:
+    """(start, end) of each element whose start tag holds BODY_MARK, in a lower-cased page;
+    None when one cannot be delimited by counting its name's start and end tags."""
+    regions: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        mark = lowered.find(BODY_MARK, position)
+        if mark < 0:
+            return regions
+        start = lowered.rfind(b"<", 0, mark)
+        opening = _TAG_NAME.match(lowered, start) if start >= 0 else None
+        if opening is None or b">" in lowered[start:mark]:
+            return None  # the mark is not inside a start tag
+        open_tag, close_tag = b"<" + opening.group(1), b"</" + opening.group(1)
+        depth, cursor = 1, opening.end()
+        while depth:
+            next_open, next_close = _find_tag(lowered, open_tag, cursor), _find_tag(lowered, close_tag, cursor)
+            if next_close < 0:
+                return None
+            if 0 <= next_open < next_close:
+                depth, cursor = depth + 1, next_open + len(open_tag)
+            else:
+                depth, cursor = depth - 1, next_close + len(close_tag)
+        end = lowered.find(b">", cursor)
+        if end < 0:
+            return None
+        regions.append((start, end + 1))
+        position = end + 1
+
+
+def _find_tag(lowered: bytes, tag: bytes, start: int) -> int:
+    """Where `tag` ("<a", "</a") next stands as a whole name (not "<abbr"), or -1."""
+    while True:
+        found = lowered.find(tag, start)
+        if found < 0 or lowered[found + len(tag):found + len(tag) + 1] in _NAME_ENDS:
+            return found
+        start = found + 1
+
+
+_NAME_ENDS = (b" ", b"\t", b"\n", b"\r", b"\f", b"/", b">")
+
+
+def indexed_views(views: dict[str, str]) -> dict[str, str]:
+    """The views of the pages Pagefind indexes: the marked ones, or all when none is."""
+    marked = {page: view for page, view in views.items() if not view.startswith("u:")}
+    return marked or dict(views)
+
+
+def bundle_key(pages: list[str], views: dict[str, str]) -> str:
+    """What one Pagefind run's bundle is made from: its indexed pages' paths and views."""
+    indexed = indexed_views({page: views[page] for page in pages})
+    return _digest("\n".join(f"{page} {indexed[page]}" for page in sorted(indexed)).encode("utf-8"))
+
+
 @dataclass(frozen=True)
 class SearchIndex:
     bundles: tuple[str, ...]  # the bundles' folders in the site, BUNDLE_DIR first
     files: int  # files in the bundles
     seconds: float  # how long Pagefind took
+    carried: int = 0  # bundles carried over from the last build unchanged, without running Pagefind
 
     @property
     def merged_bundles(self) -> tuple[str, ...]:
@@ -113,24 +233,46 @@ class SearchRun:
     """A search index being built: a site of one bundle has Pagefind running in the background
     from the start (it reads only the HTML pages, so the caller can write the feeds and the
     like meanwhile, on the cores Pagefind leaves: it indexes on about one); a sharded site's
-    runs take turns in `finish`, each over a folder of links made for it."""
+    runs take turns in `finish`, each over a folder of links made for it.
 
-    def __init__(self, out: OutputFolder, executable: Path, shards: list[list[str]]):
-        self.out, self.executable, self.shards = out, executable, shards
+    A bundle whose pages and views (search_view) are those of the last build's bundle of the
+    same name is carried over from the previous output instead (Pagefind's output is the same
+    for the same input): a theme edit, or an edit to one article of an archive indexed in
+    shards, runs Pagefind for none or one of them."""
+
+    def __init__(self, out: OutputFolder, executable: Path, shards: list[list[str]], views: dict[str, str],
+                 previous: dict | None = None):
+        self.out, self.executable, self.shards, self.views = out, executable, shards, views
         self.started = time.perf_counter()
-        self.process = _start_pagefind(out, executable, out.root, BUNDLE_DIR) if len(shards) <= 1 else None
+        self.bundles = tuple(bundle_dir(number) for number in range(1, max(len(shards), 1) + 1))
+        self.keys = [bundle_key(pages, views) for pages in shards] or [bundle_key([], views)]
+        kept = previous.get("bundles", {}) if isinstance(previous, dict) else {}
+        self.files: dict[str, list[str]] = {}  # bundle -> its files, as they are known
+        for bundle, key in zip(self.bundles, self.keys):
+            entry = kept.get(bundle) if isinstance(kept, dict) else None
+            if isinstance(entry, dict) and entry.get("key") == key and _carry_bundle(out, bundle, entry.get("files")):
+                self.files[bundle] = list(entry["files"])
+        self.carried = len(self.files)
+        self.process = (_start_pagefind(out, executable, out.root, BUNDLE_DIR)
+                        if len(shards) <= 1 and BUNDLE_DIR not in self.files else None)
 
     def finish(self) -> SearchIndex:
         if self.process is not None:
-            bundles, files = (BUNDLE_DIR,), _finish_pagefind(self.out, self.process, BUNDLE_DIR)
-        else:
-            bundles = tuple(bundle_dir(number) for number in range(1, len(self.shards) + 1))
-            files = 0
-            for bundle, pages in zip(bundles, self.shards):
-                with linked_pages(self.out.root, pages) as site:
-                    files += _finish_pagefind(self.out, _start_pagefind(self.out, self.executable, site, bundle),
-                                              bundle)
-        return SearchIndex(bundles, files, time.perf_counter() - self.started)
+            self.files[BUNDLE_DIR] = _finish_pagefind(self.out, self.process, BUNDLE_DIR)
+        elif len(self.shards) > 1:
+            for bundle, pages in zip(self.bundles, self.shards):
+                if bundle not in self.files:
+                    with linked_pages(self.out.root, pages) as site:
+                        self.files[bundle] = _finish_pagefind(
+                            self.out, _start_pagefind(self.out, self.executable, site, bundle), bundle)
+        return SearchIndex(self.bundles, sum(len(files) for files in self.files.values()),
+                           time.perf_counter() - self.started, self.carried)
+
+    def record(self) -> dict:
+        """What the next build needs to carry this index over (builder.pagedigest keeps it)."""
+        return {"views": self.views,
+                "bundles": {bundle: {"key": key, "files": self.files[bundle]}
+                            for bundle, key in zip(self.bundles, self.keys) if bundle in self.files}}
 
     def stop(self) -> None:
         """End a run still going (the build failed meanwhile); nothing once it has finished."""
@@ -139,11 +281,45 @@ class SearchRun:
             self.process.communicate()
 
 
-def start_search_index(out: OutputFolder, executable: Path, shard_pages: int | None = None) -> SearchRun:
+def _carry_bundle(out: OutputFolder, bundle: str, files: object) -> bool:
+    """Take the previous output's copy of a bundle into `out`, if it has every file of it."""
+    if not isinstance(files, list) or not files or not all(isinstance(name, str) for name in files):
+        return False
+    relatives = [f"{bundle}/{name}" for name in files]
+    if out.previous is None or not all(out.has_previous(relative) for relative in relatives):
+        return False
+    for relative in relatives:
+        if not out.carry(relative):  # no hard links here: a copy
+            out.write(relative, (out.previous / relative).read_bytes())
+    return True
+
+
+def start_search_index(out: OutputFolder, executable: Path, views: dict[str, str] | None = None,
+                       previous: dict | None = None, shard_pages: int | None = None) -> SearchRun:
     """Start indexing the HTML pages already in `out`: one bundle, or, for a site too heavy for
     one run, one per `shard_pages` (default SHARD_PAGES) indexed pages (see SearchRun);
-    `finish()` waits for the bundles and takes them into the folder."""
-    return SearchRun(out, executable, plan_shards(out.root, shard_pages or SHARD_PAGES))
+    `finish()` waits for the bundles and takes them into the folder. `views`: the search views
+    of the pages this build rendered; `previous`: the last build's SearchRun.record()."""
+    shards = plan_shards(out.root, shard_pages or SHARD_PAGES)
+    return SearchRun(out, executable, shards, page_views(out, [page for shard in shards for page in shard],
+                                                          views or {}, previous), previous)
+
+
+def page_views(out: OutputFolder, pages: list[str], rendered: dict[str, str], previous: dict | None) -> dict[str, str]:
+    """The search view of each of `pages`: as rendered, or the last build's for a page whose
+    bytes are the last build's, or read from the folder."""
+    known = previous.get("views", {}) if isinstance(previous, dict) else {}
+    known = known if isinstance(known, dict) else {}
+    changed = set(out.changed)
+    views = {}
+    for page in pages:
+        view = rendered.get(page)
+        if view is None and page not in changed:
+            view = known.get(page) if isinstance(known.get(page), str) else None
+        if view is None:
+            view = search_view((out.root / page).read_bytes())
+        views[page] = view
+    return views
 
 
 def bundle_dir(number: int) -> str:
@@ -224,8 +400,8 @@ def _start_pagefind(out: OutputFolder, executable: Path, site: Path, bundle_name
         raise UserError(f"search: could not run Pagefind ({executable}): {exc.strerror or exc}") from None
 
 
-def _finish_pagefind(out: OutputFolder, process: subprocess.Popen, bundle_name: str) -> int:
-    """Wait for a Pagefind run and take its bundle into `out`; returns the number of files in it."""
+def _finish_pagefind(out: OutputFolder, process: subprocess.Popen, bundle_name: str) -> list[str]:
+    """Wait for a Pagefind run and take its bundle into `out`; returns its files' paths in it."""
     bundle = out.root / bundle_name
     try:
         stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
@@ -237,10 +413,11 @@ def _finish_pagefind(out: OutputFolder, process: subprocess.Popen, bundle_name: 
         raise UserError(f"search: Pagefind failed (exit status {process.returncode}): "
                         f"{_first_line(stderr or stdout)} "
                         "(set `enabled = false` under [search] in site.toml to build without search)")
-    files = sorted(path for path in bundle.rglob("*") if path.is_file() or path.is_symlink())
-    for path in files:
-        out.adopt(f"{bundle_name}/{path.relative_to(bundle).as_posix()}")
-    return len(files)
+    files = sorted(path.relative_to(bundle).as_posix() for path in bundle.rglob("*")
+                   if path.is_file() or path.is_symlink())
+    for name in files:
+        out.adopt(f"{bundle_name}/{name}")
+    return files
 
 
 def _first_line(text: str) -> str:

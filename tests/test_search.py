@@ -17,7 +17,7 @@ from builder.build import BuildOptions, build
 from builder.config import load_config
 from builder.errors import UserError
 from builder.search import SHARD_SITE_DIR, plan_shards, shard_of
-from conftest import TEST_SHARD_PAGES, write_site
+from conftest import REPO, TEST_SHARD_PAGES, write_site
 
 ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
 
@@ -177,14 +177,101 @@ def test_an_edit_changes_only_its_own_shard_and_a_rebuild_changes_none(tmp_path,
     out = root / "public"
     assert bundles_in(out) == ["pagefind", "pagefind-2"]
     before = {bundle: inodes(out / bundle) for bundle in bundles_in(out)}
+    runs = _count_pagefind_runs(monkeypatch)
     build(BuildOptions(root=root))  # the same pages: every bundle file kept, hard-linked
     assert {bundle: inodes(out / bundle) for bundle in bundles_in(out)} == before
+    assert runs == []  # and Pagefind not even run
     [edited] = [bundle for bundle in before if "/articles/delta/" in {f["url"] for f in fragments_of(out / bundle)}]
     (root / "content" / "delta.md").write_text(articles["content/delta.md"].replace("mild", "cold"), encoding="utf-8")
     build(BuildOptions(root=root))
     after = {bundle: inodes(out / bundle) for bundle in bundles_in(out)}
     assert [bundle for bundle in before if after[bundle] != before[bundle]] == [edited]
+    assert runs == [edited]  # the other shard's bundle is carried over without a run
     assert "cold" in " ".join(fragment["content"] for fragment in fragments_of(out / edited))
+
+
+# --- carrying the index over ------------------------------------------------------------
+
+PAGE = ('<!doctype html>\n<html lang="en">\n<head><title>T</title></head>\n<body>\n<nav>Home</nav>\n'
+        '<article class="a" data-pagefind-body>\n<h1>Title</h1>\n<div><div>inner</div> after</div>\n</article>\n'
+        '<footer>Footer</footer>\n<!-- c -->\n</body>\n</html>\n')
+
+
+@pytest.mark.parametrize("edit, same", [
+    (("<nav>Home</nav>", "<nav>Home · About</nav>"), True),  # chrome outside the marked element
+    (("<footer>Footer</footer>", '<footer class="x">Other</footer>'), True),
+    (("<!-- c -->", "<!-- another comment -->"), True),
+    (("<title>T</title>", "<title>Other</title>"), True),  # Pagefind's title is the first h1
+    ((" after", " later"), False),  # inside, after an element of the same name
+    (("inner", "outer"), False),
+    (('<html lang="en">', '<html lang="de">'), False),  # the index's language
+    (("<h1>Title</h1>", "<h1>Other</h1>"), False),
+    (("<footer>", "<footer data-pagefind-filter=\"kind:news\">"), False),  # an attribute outside it
+])
+def test_a_page_s_search_view_changes_with_what_pagefind_reads_and_only_that(edit, same):
+    from builder.search import search_view
+    edited = PAGE.replace(*edit)
+    assert edited != PAGE
+    assert (search_view(edited.encode()) == search_view(PAGE.encode())) is same
+
+
+def test_search_views_of_unmarked_and_undelimited_pages_are_the_whole_page():
+    from builder.search import search_view
+    unmarked = PAGE.replace(" data-pagefind-body", "")
+    assert search_view(unmarked.encode()).startswith("u:")
+    assert search_view(unmarked.replace("Footer", "F").encode()) != search_view(unmarked.encode())
+    unclosed = PAGE.replace("</article>", "")  # no end to the marked element: all of it counts
+    assert search_view(unclosed.encode()).startswith("w:")
+    assert search_view(unclosed.replace("Footer", "F").encode()) != search_view(unclosed.encode())
+    # an element whose name starts with the marked one's is not nested in it (<abbr> in <a>)
+    anchor = '<html><a data-pagefind-body href="/"><abbr>A</abbr> text</a><p>outside</p></html>'
+    assert search_view(anchor.replace("outside", "elsewhere").encode()) == search_view(anchor.encode())
+    assert search_view(anchor.replace("text", "words").encode()) != search_view(anchor.encode())
+
+
+def _count_pagefind_runs(monkeypatch) -> list[str]:
+    import builder.search
+    runs = []
+    start = builder.search._start_pagefind
+    monkeypatch.setattr(builder.search, "_start_pagefind",
+                        lambda out, executable, site, bundle: runs.append(bundle) or start(out, executable, site, bundle))
+    return runs
+
+
+def test_a_theme_edit_carries_the_search_index_over_without_running_pagefind(tmp_path, monkeypatch):
+    root = _site(tmp_path)
+    (root / "content" / "second.md").write_text(ARTICLE.replace("Kyiv.", "Kyiv and Lviv."), encoding="utf-8")
+    build(BuildOptions(root=root))
+    out = root / "public"
+    before = inodes(out / "pagefind")
+    runs = _count_pagefind_runs(monkeypatch)
+    templates = root / "templates"
+    templates.mkdir()
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    (templates / "base.html").write_text(base.replace("</footer>", "<p>A new footer line.</p></footer>"),
+                                         encoding="utf-8")
+    build(BuildOptions(root=root))
+    assert runs == []
+    assert "A new footer line." in (out / "articles" / "second" / "index.html").read_text(encoding="utf-8")
+    assert inodes(out / "pagefind") == before  # the very files, hard-linked
+    # and exactly the index Pagefind makes of these pages from scratch
+    fresh = write_site(tmp_path / "fresh", {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+                                            for p in [root / "site.toml", *(root / "content").iterdir(),
+                                                      templates / "base.html"]})
+    build(BuildOptions(root=fresh))
+    assert runs == ["pagefind"]
+    ours, theirs = out / "pagefind", fresh / "public" / "pagefind"
+    assert sorted(inodes(ours)) == sorted(inodes(theirs))
+    assert all((ours / name).read_bytes() == (theirs / name).read_bytes() for name in inodes(ours))
+
+    # a template edit inside the indexed content: the index is made again
+    article = (REPO / "templates" / "article.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body>" in article
+    (templates / "article.html").write_text(
+        article.replace("data-pagefind-body>", "data-pagefind-body><p>Indexed: yes.</p>", 1), encoding="utf-8")
+    build(BuildOptions(root=root))
+    assert runs == ["pagefind", "pagefind"]
+    assert "Indexed: yes." in " ".join(fragment["content"] for fragment in fragments_of(out / "pagefind"))
 
 
 def test_without_javascript_the_search_page_points_to_the_indexes(sample_build):
