@@ -392,7 +392,7 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
             with timed("load state"):
                 options = replace(options, warm=stored_state(options) or WarmState())
         # after the state: on two cores, spaCy loading and the state loading are enough
-        if early is not None and stamp is not None and not config.search.enabled:  # (search: no patch)
+        if early is not None and stamp is not None:
             meanwhile = WhileSpacyRuns(config, out_dir)
         site = gather_site(options, early)
     finally:
@@ -426,9 +426,10 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
     # A site the last build wrote is patched in place, even when most pages change (a template
     # edit): writing a whole new output and deleting the old one makes and frees 25,000 files
     # and folders, and on ext4 the next build then pays for every freed inode. A new site, or
-    # one whose digests were lost, is written whole and swapped in. Pagefind must index the
-    # whole new site before it goes live, which only a complete staging folder allows.
-    patch = bool(renderer.previous_pages) and renderer.pagefind is None
+    # one whose digests were lost, is written whole and swapped in. Pagefind indexes the site
+    # as the patch will make it (a folder of links to the live and the patched pages), and
+    # only when its index would change (builder.search), before anything goes live.
+    patch = bool(renderer.previous_pages)
     files_before = None  # what the output holds, if this process wrote it and nothing has since
     if warm is not None and signature_before is not None and warm.output_files[0] == signature_before:
         files_before = warm.output_files[1]

@@ -157,6 +157,23 @@ class OutputFolder:
         self.written.append(relative)
         return True
 
+    def take_in(self, written: list[str], changed: list[str]) -> None:
+        """Count as this folder's the files a sibling (another process's folder) wrote."""
+        self.written += written
+        self.changed += changed
+
+    #: Whether every file of the site is in `root` as it will be published (a patch holds only
+    #: what changed): a tool that reads the site (Pagefind) can then read `root` itself.
+    holds_whole_site = True
+
+    def source_of(self, relative: str) -> str:
+        """The file that holds what `relative` has in this build (one written or carried)."""
+        return self._file(relative)
+
+    def made_path(self, relative: str) -> Path:
+        """Where a tool writes a file of the site for `adopt` to take in: in place."""
+        return self.path_for(relative)
+
     def has_previous(self, relative: str) -> bool:
         """Whether the previous output has a file (not a symlink) for `relative`."""
         return self._previous_copy(relative) is not None
@@ -248,6 +265,41 @@ class PatchFolder(OutputFolder):
     def sibling(self) -> PatchFolder:
         return type(self)(self.root, self.previous, self.present)
 
+    holds_whole_site = False
+
+    def take_in(self, written: list[str], changed: list[str]) -> None:
+        super().take_in(written, changed)
+        self._in_patch.update(changed)  # a sibling's changed files are in the patch
+
+    def source_of(self, relative: str) -> str:
+        # a file this build wrote differently is in the patch; any other is the live one
+        if relative in self._in_patch:
+            return self._file(relative)
+        return self._previous_prefix + "/".join(_site_parts(relative))
+
+    def made_path(self, relative: str) -> Path:
+        """A tool's files wait in a folder of the patch until `adopt` moves them to their
+        hashed names (the site's folders are the live output's)."""
+        return Path(self.root, MADE_DIR, *_site_parts(relative))
+
+    def adopt(self, relative: str) -> None:
+        """Take in a file a tool made (made_path): dropped if the live output has the same
+        bytes, else moved into the patch. A symlink the tool made is refused."""
+        made = self.made_path(relative)
+        if made.is_symlink() or not made.is_file():
+            raise ValueError(f"{made} is not a file the tool wrote")
+        data = made.read_bytes() if self.has_previous(relative) else None
+        if data is not None and self._previous_copy(relative, data) is not None:
+            made.unlink()  # the live file is this one
+        else:
+            target = self._file(relative)
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            os.replace(made, target)  # over a spare file's name, never into what it links to
+            self._in_patch.add(relative)
+            self.changed.append(relative)
+        self.written.append(relative)
+
     def _file(self, relative: str) -> str:
         """Each file under a name hashed from its site path, in one of 256 folders: the patch
         makes no folder per page (the live output has them), and two page writers rarely
@@ -301,6 +353,10 @@ class PatchFolder(OutputFolder):
             self._in_patch.add(relative)
             self.changed.append(relative)
         self.written.append(relative)
+
+
+#: The folder of a patch where a tool's files wait (PatchFolder.made_path); removed once taken in.
+MADE_DIR = ".made"
 
 
 def spare_folder(out_dir: Path) -> Path:
@@ -364,6 +420,7 @@ def patched_output(out_dir: Path, files_before: set[str] | None = None,
 
 
 def _keep_spare(patch: Path, out_dir: Path) -> None:
+    shutil.rmtree(patch / MADE_DIR, ignore_errors=True)  # what a failed build's tool left
     try:
         os.rename(patch, spare_folder(out_dir))
     except OSError:  # another build put its spare folder back first

@@ -511,8 +511,7 @@ def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: 
         gc.unfreeze()
         _shard_state = None
     written: list[tuple[int, str, bool, bool, str | None]] = sorted(entry for shard in shards for entry in shard)
-    out.written += [path for _, path, _, _, _ in written]
-    out.changed += [path for _, path, changed, _, _ in written if changed]
+    out.take_in([path for _, path, _, _, _ in written], [path for _, path, changed, _, _ in written if changed])
     if views is not None:
         views.update((path, view) for _, path, _, _, view in written if view is not None)
     return sum(1 for _, _, _, rendered, _ in written if rendered)

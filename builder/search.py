@@ -52,10 +52,10 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import UserError
-from .output import OutputFolder
+from .output import OutputFolder, delete_in_background
 
 #: Where the bundle goes in the site: `public/pagefind/` (the first shard's, with the UI the
 #: search page loads; further shards go to `pagefind-2/`, `pagefind-3/`...).
@@ -253,20 +253,33 @@ class SearchRun:
             if isinstance(entry, dict) and entry.get("key") == key and _carry_bundle(out, bundle, entry.get("files")):
                 self.files[bundle] = list(entry["files"])
         self.carried = len(self.files)
-        self.process = (_start_pagefind(out, executable, out.root, BUNDLE_DIR)
-                        if len(shards) <= 1 and BUNDLE_DIR not in self.files else None)
+        self.process = self._linked = None
+        if len(shards) <= 1 and BUNDLE_DIR not in self.files:
+            # a folder holding the whole site is read as it is; a patch, through links
+            site = out.root if out.holds_whole_site else link_pages(out, shards[0] if shards else [])
+            self._linked = None if out.holds_whole_site else site
+            self.process = _start_pagefind(out, executable, site, BUNDLE_DIR)
 
     def finish(self) -> SearchIndex:
         if self.process is not None:
-            self.files[BUNDLE_DIR] = _finish_pagefind(self.out, self.process, BUNDLE_DIR)
+            try:
+                self.files[BUNDLE_DIR] = _finish_pagefind(self.out, self.process, BUNDLE_DIR)
+            finally:
+                self._unlink()
         elif len(self.shards) > 1:
             for bundle, pages in zip(self.bundles, self.shards):
                 if bundle not in self.files:
-                    with linked_pages(self.out.root, pages) as site:
+                    with linked_pages(self.out, pages) as site:
                         self.files[bundle] = _finish_pagefind(
                             self.out, _start_pagefind(self.out, self.executable, site, bundle), bundle)
         return SearchIndex(self.bundles, sum(len(files) for files in self.files.values()),
                            time.perf_counter() - self.started, self.carried)
+
+    def _unlink(self) -> None:
+        if self._linked is not None:
+            # thousands of links in as many folders: deleted by a process of its own
+            delete_in_background(self._linked, self.out.previous or self.out.root)
+            self._linked = None
 
     def record(self) -> dict:
         """What the next build needs to carry this index over (builder.pagedigest keeps it)."""
@@ -279,6 +292,7 @@ class SearchRun:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.communicate()
+        self._unlink()
 
 
 def _carry_bundle(out: OutputFolder, bundle: str, files: object) -> bool:
@@ -300,7 +314,8 @@ def start_search_index(out: OutputFolder, executable: Path, views: dict[str, str
     one run, one per `shard_pages` (default SHARD_PAGES) indexed pages (see SearchRun);
     `finish()` waits for the bundles and takes them into the folder. `views`: the search views
     of the pages this build rendered; `previous`: the last build's SearchRun.record()."""
-    shards = plan_shards(out.root, shard_pages or SHARD_PAGES)
+    pages = sorted({page for page in out.written if page.endswith(".html")})
+    shards = plan_runs(pages, out.source_of, shard_pages or SHARD_PAGES)
     return SearchRun(out, executable, shards, page_views(out, [page for shard in shards for page in shard],
                                                           views or {}, previous), previous)
 
@@ -317,7 +332,8 @@ def page_views(out: OutputFolder, pages: list[str], rendered: dict[str, str], pr
         if view is None and page not in changed:
             view = known.get(page) if isinstance(known.get(page), str) else None
         if view is None:
-            view = search_view((out.root / page).read_bytes())
+            with open(out.source_of(page), "rb") as handle:
+                view = search_view(handle.read())
         views[page] = view
     return views
 
@@ -330,27 +346,33 @@ def bundle_dir(number: int) -> str:
 
 
 def plan_shards(root: Path, size: int, single_run_bytes: int | None = None) -> list[list[str]]:
+    """plan_runs for the HTML pages in the folder `root`."""
+    pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
+                   if path.is_file() and not path.is_symlink())
+    return plan_runs(pages, lambda page: str(root / page), size, single_run_bytes)
+
+
+def plan_runs(pages: list[str], path_of: Callable[[str], str], size: int,
+              single_run_bytes: int | None = None) -> list[list[str]]:
     """The pages of each Pagefind run, as sorted site paths: a site of at most `size` pages, or
     whose pages weigh at most `single_run_bytes` (default SINGLE_RUN_BYTES), in one run
-    (without reading them), a larger one's indexed pages in runs of about `size`."""
-    files = sorted((path.relative_to(root).as_posix(), path) for path in root.rglob("*.html")
-                   if path.is_file() and not path.is_symlink())
-    pages = [page for page, _ in files]
+    (without reading them), a larger one's indexed pages in runs of about `size`. `path_of`:
+    where a page's file is."""
     if len(pages) <= size:
         return [pages]
     budget = SINGLE_RUN_BYTES if single_run_bytes is None else single_run_bytes
-    if sum(path.stat().st_size for _, path in files) <= budget:
+    if sum(os.stat(path_of(page)).st_size for page in pages) <= budget:
         return [pages]
-    return split_into_shards(indexed_pages(root, pages), size)
+    return split_into_shards(indexed_pages(pages, path_of), size)
 
 
-def indexed_pages(root: Path, pages: list[str]) -> list[str]:
+def indexed_pages(pages: list[str], path_of: Callable[[str], str]) -> list[str]:
     """Those of `pages` Pagefind indexes: the ones that mark their content with
     `data-pagefind-body`, or all if none does (Pagefind's own rule, which a shard holding only
     unmarked pages would otherwise break by indexing them whole). The mark is looked for as
     bytes, not parsed: the HTML of 16,000 pages is read in seconds, parsed in minutes, and
     an article that merely quotes the attribute only adds a page Pagefind then leaves out."""
-    marked = [page for page in pages if BODY_MARK in (root / page).read_bytes()]
+    marked = [page for page in pages if BODY_MARK in Path(path_of(page)).read_bytes()]
     return marked or pages
 
 
@@ -370,27 +392,35 @@ def shard_of(page: str, shard_count: int) -> int:
 
 
 @contextmanager
-def linked_pages(root: Path, pages: list[str]) -> Iterator[Path]:
-    """A folder holding `pages` of `root` at the same paths, as hard links (copies where the
-    file system has none): Pagefind computes each page's URL from its path in the folder."""
-    folder = root / SHARD_SITE_DIR
-    shutil.rmtree(folder, ignore_errors=True)
+def linked_pages(out: OutputFolder, pages: list[str]) -> Iterator[Path]:
+    """link_pages, removed afterwards."""
+    folder = link_pages(out, pages)
     try:
-        for page in pages:
-            target = folder / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(root / page, target)
-            except OSError:
-                shutil.copyfile(root / page, target)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def link_pages(out: OutputFolder, pages: list[str]) -> Path:
+    """A folder (in `out`'s) holding `pages` as this build has them, at their site paths, as
+    hard links (copies where the file system has none): Pagefind computes each page's URL
+    from its path in the folder."""
+    folder = out.root / SHARD_SITE_DIR
+    shutil.rmtree(folder, ignore_errors=True)
+    for page in pages:
+        target = folder / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out.source_of(page), target)
+        except OSError:
+            shutil.copyfile(out.source_of(page), target)
+    return folder
+
+
 def _start_pagefind(out: OutputFolder, executable: Path, site: Path, bundle_name: str) -> subprocess.Popen:
     """Pagefind over the pages in `site`, into the bundle folder `bundle_name` of `out`."""
-    bundle = out.path_for(bundle_name + "/pagefind.js").parent
+    bundle = out.made_path(bundle_name + "/pagefind.js").parent
+    bundle.parent.mkdir(parents=True, exist_ok=True)
     command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
     for selector in EXCLUDED_SELECTORS:
         command += ["--exclude-selectors", selector]
@@ -402,7 +432,7 @@ def _start_pagefind(out: OutputFolder, executable: Path, site: Path, bundle_name
 
 def _finish_pagefind(out: OutputFolder, process: subprocess.Popen, bundle_name: str) -> list[str]:
     """Wait for a Pagefind run and take its bundle into `out`; returns its files' paths in it."""
-    bundle = out.root / bundle_name
+    bundle = out.made_path(bundle_name + "/pagefind.js").parent
     try:
         stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
@@ -417,6 +447,8 @@ def _finish_pagefind(out: OutputFolder, process: subprocess.Popen, bundle_name: 
                    if path.is_file() or path.is_symlink())
     for name in files:
         out.adopt(f"{bundle_name}/{name}")
+    if not out.holds_whole_site:
+        shutil.rmtree(bundle, ignore_errors=True)  # its files were taken into the patch
     return files
 
 

@@ -289,6 +289,35 @@ def test_a_patch_from_a_listing_carries_listed_pages_and_deletes_everything_else
     assert (tmp_path / "secret.txt").read_text(encoding="utf-8") == "outside"
 
 
+def test_a_patch_knows_where_each_page_is_and_takes_in_what_a_tool_made(tmp_path):
+    # Pagefind reads a patched site through source_of, and writes its bundle to made_path.
+    from builder.output import MADE_DIR, patched_output, spare_folder
+    live = tmp_path / "public"
+    (live / "a").mkdir(parents=True)
+    (live / "a" / "index.html").write_text("old a", encoding="utf-8")
+    (live / "b.html").write_text("b", encoding="utf-8")
+    (live / "bundle").mkdir()
+    (live / "bundle" / "same.js").write_text("same", encoding="utf-8")
+    (live / "bundle" / "other.js").write_text("before", encoding="utf-8")
+    same_inode = (live / "bundle" / "same.js").stat().st_ino
+    with patched_output(live) as out:
+        out.write("a/index.html", "new a")
+        assert out.carry("b.html")
+        assert open(out.source_of("a/index.html"), encoding="utf-8").read() == "new a"  # in the patch
+        assert out.source_of("b.html") == str(live / "b.html")  # the live file
+        for name, text in (("same.js", "same"), ("other.js", "after"), ("new.js", "new")):
+            made = out.made_path(f"bundle/{name}")
+            made.parent.mkdir(parents=True, exist_ok=True)
+            made.write_text(text, encoding="utf-8")
+            out.adopt(f"bundle/{name}")
+        assert sorted(out.changed) == ["a/index.html", "bundle/new.js", "bundle/other.js"]
+    assert (live / "bundle" / "same.js").stat().st_ino == same_inode  # the same bytes: left as it was
+    assert (live / "bundle" / "other.js").read_text(encoding="utf-8") == "after"
+    assert (live / "bundle" / "new.js").read_text(encoding="utf-8") == "new"
+    assert (live / "a" / "index.html").read_text(encoding="utf-8") == "new a"
+    assert not (spare_folder(live) / MADE_DIR).exists()
+
+
 def test_a_symlink_planted_in_the_spare_folder_is_never_written_through(tmp_path):
     from builder.output import patch_name, patched_output, spare_folder
     live = tmp_path / "public"

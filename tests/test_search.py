@@ -274,6 +274,25 @@ def test_a_theme_edit_carries_the_search_index_over_without_running_pagefind(tmp
     assert "Indexed: yes." in " ".join(fragment["content"] for fragment in fragments_of(out / "pagefind"))
 
 
+def test_a_content_edit_with_search_patches_the_site_and_indexes_it_as_patched(tmp_path, monkeypatch):
+    from builder.output import MADE_DIR, spare_folder
+    root = _site(tmp_path)
+    (root / "content" / "second.md").write_text(ARTICLE.replace("Kyiv.", "Kyiv and Lviv."), encoding="utf-8")
+    build(BuildOptions(root=root))
+    out = root / "public"
+    kept = out / "articles" / "second" / "index.html"
+    kept_inode = kept.stat().st_ino
+    runs = _count_pagefind_runs(monkeypatch)
+    (root / "content" / "visit.md").write_text(ARTICLE.replace("Kyiv.", "Kyiv by night train."), encoding="utf-8")
+    build(BuildOptions(root=root))
+    assert runs == ["pagefind"]
+    assert kept.stat().st_ino == kept_inode  # patched in place, not a new tree
+    contents = {fragment["url"]: fragment["content"] for fragment in fragments_of(out / "pagefind")}
+    assert "night train" in contents["/articles/visit/"] and "Lviv" in contents["/articles/second/"]
+    assert not (out / SHARD_SITE_DIR).exists() and not (spare_folder(out) / MADE_DIR).exists()
+    assert not (spare_folder(out) / SHARD_SITE_DIR).exists()
+
+
 def test_without_javascript_the_search_page_points_to_the_indexes(sample_build):
     search = soup_of(sample_build.out_dir / "search" / "index.html")
     fallback = BeautifulSoup(search.select_one("noscript").decode_contents(), "html.parser")
