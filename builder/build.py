@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import re
 import threading
 import time
@@ -313,20 +314,34 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-class WhileSpacyRuns:
-    """What a `build` command prepares while spaCy analyses the few articles edited since the
-    last build, in a thread of this process, which is otherwise waiting: the templates,
-    compiled, and a listing of the output's files, which the patch then uses instead of
-    looking up each carried page on disk and walking every folder for stale files (together,
-    about a quarter of a second on an archive of 840 articles). Nothing here depends on the
-    articles. Anything that fails is left to be done, and reported, as without this."""
+class Meanwhile:
+    """What a `build` command prepares while it would otherwise wait: a listing of the output's
+    files, which the patch then uses instead of looking up each carried page on disk and
+    walking every folder for stale files, and the templates, compiled (together about a
+    quarter of a second on an archive of 840 articles). Nothing here depends on the articles.
+    Anything that fails is left to be done, and reported, as without this.
 
-    def __init__(self, config: SiteConfig, out_dir: Path):
+    After an edit to an article it runs in a thread while spaCy analyses the article (this
+    process only waits for it then). Otherwise the listing runs in a forked process while the
+    stored state loads: a thread doing system calls beside a thread that holds the interpreter
+    gets it back only every few milliseconds, once per folder, and would take seconds."""
+
+    def __init__(self, config: SiteConfig, out_dir: Path, beside_work: bool = False):
         self.environment: Any = None
         self.listing: tuple[set[str], set[str]] | None = None
-        self._thread = threading.Thread(target=self._prepare, args=(config, out_dir), daemon=True,
-                                        name="gloss-while-spacy-runs")
-        self._thread.start()
+        self._thread = self._process = self._connection = None
+        forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+        if beside_work and forkable and out_dir.is_dir() and not out_dir.is_symlink():
+            context = multiprocessing.get_context("fork")
+            self._connection, child = context.Pipe(duplex=False)
+            self._process = context.Process(target=_send_listing, args=(out_dir, child), daemon=True,
+                                            name="gloss-listing")
+            self._process.start()
+            child.close()
+        elif not beside_work:
+            self._thread = threading.Thread(target=self._prepare, args=(config, out_dir), daemon=True,
+                                            name="gloss-meanwhile")
+            self._thread.start()
 
     def _prepare(self, config: SiteConfig, out_dir: Path) -> None:
         try:
@@ -338,9 +353,27 @@ class WhileSpacyRuns:
         except Exception:  # noqa: BLE001 - the build does it again, and reports what fails
             return
 
-    def done(self) -> WhileSpacyRuns:
-        self._thread.join()  # before any fork: no other thread may be running then
+    def done(self) -> Meanwhile:
+        if self._thread is not None:
+            self._thread.join()  # before any fork: no other thread may be running then
+            self._thread = None
+        if self._process is not None:
+            try:
+                listing = self._connection.recv()
+                self.listing = listing if isinstance(listing, tuple) else None
+            except (EOFError, OSError):
+                self.listing = None
+            self._connection.close()
+            self._process.join()
+            self._process = None
         return self
+
+
+def _send_listing(out_dir: Path, connection) -> None:
+    try:
+        connection.send(list_files(out_dir))
+    except Exception:  # noqa: BLE001 - the build walks the output itself
+        connection.send(None)
 
 
 def stored_state(options: BuildOptions) -> WarmState | None:
@@ -388,12 +421,13 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
                                seconds=time.perf_counter() - started, summary=summary)
         stamp.forget()  # the output is about to change; the stamp is written again at the end
     try:
+        if keep_state and early is None and stamp is not None:
+            meanwhile = Meanwhile(config, out_dir, beside_work=True)
         if keep_state:  # after the check above: a build that changes nothing need not load it
             with timed("load state"):
                 options = replace(options, warm=stored_state(options) or WarmState())
-        # after the state: on two cores, spaCy loading and the state loading are enough
-        if early is not None and stamp is not None:
-            meanwhile = WhileSpacyRuns(config, out_dir)
+        if early is not None and stamp is not None:  # (spaCy's worker and the state were enough)
+            meanwhile = Meanwhile(config, out_dir)
         site = gather_site(options, early)
     finally:
         if early is not None:  # the model's memory is the page writers' from here on

@@ -102,9 +102,12 @@ def _date(value, style: str = "long") -> str:
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(config.templates_dir))] if config.templates_dir.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(THEME_DIR)))
+    # auto_reload off: Jinja would look at every template file's time again for every page (a
+    # stat per template per page); an environment lives only as long as its templates do (a
+    # preview server makes a new one when the templates' fingerprint changes)
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, auto_reload=False)
     env.filters["date"] = _date
     env.filters["plural"] = plural
     env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind.title())

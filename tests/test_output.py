@@ -266,7 +266,7 @@ def test_a_patch_swaps_files_in_and_keeps_the_replaced_ones_as_spares(tmp_path):
 
 
 def test_a_patch_from_a_listing_carries_listed_pages_and_deletes_everything_else(tmp_path):
-    # A build command lists the output while spaCy runs (builder.build.WhileSpacyRuns); the
+    # A build command lists the output while spaCy runs (builder.build.Meanwhile); the
     # patch then trusts that listing for carried pages and for what to delete.
     from builder.output import list_files, patched_output
     live = tmp_path / "public"

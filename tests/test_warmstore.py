@@ -229,16 +229,16 @@ def test_a_build_command_loads_spacy_beside_the_state_for_a_few_edited_articles(
     assert multiprocessing.active_children() == []
 
 
-def test_while_spacy_runs_the_build_lists_the_output_and_compiles_the_templates(small_site, monkeypatch):
+def test_meanwhile_the_build_lists_the_output_and_compiles_the_templates(small_site, monkeypatch):
     import builder.build
     kept_build(small_site)
     prepared = []
 
-    class Watched(builder.build.WhileSpacyRuns):
+    class Watched(builder.build.Meanwhile):
         def done(self):
             prepared.append(super().done())
             return self
-    monkeypatch.setattr(builder.build, "WhileSpacyRuns", Watched)
+    monkeypatch.setattr(builder.build, "Meanwhile", Watched)
     public = small_site / "public"
     (public / "stray").mkdir()
     (public / "stray" / "index.html").write_text("not the site's", encoding="utf-8")
@@ -250,6 +250,20 @@ def test_while_spacy_runs_the_build_lists_the_output_and_compiles_the_templates(
     assert prepared[0].environment is not None and len(prepared[0].environment.cache) > 0  # compiled
     assert not (public / "stray").exists()
     assert "Volodymyr Zelenskyy" in (public / "articles" / "rutte" / "index.html").read_text(encoding="utf-8")
+
+    # No article edited (a template edit): the output is listed by a forked process while the
+    # state loads, where this process runs no other thread
+    import threading
+    (public / "stray").mkdir()
+    (public / "stray" / "index.html").write_text("not the site's", encoding="utf-8")
+    (small_site / "templates").mkdir()
+    (small_site / "templates" / "404.html").write_text("gone", encoding="utf-8")
+    kept_build(small_site)
+    assert len(prepared) == 2
+    if threading.active_count() == 1:
+        assert prepared[1].listing is not None and "stray/index.html" in prepared[1].listing[0]
+    assert not (public / "stray").exists()
+    assert (public / "404.html").read_text(encoding="utf-8") == "gone"
 
 
 def test_the_model_worker_analyses_as_this_process_would(nlp):
