@@ -111,6 +111,10 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["date"] = _date
     env.filters["plural"] = plural
     env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind.title())
+    # Links are the same for every page of a site, so they are globals as well as in each
+    # page's context: macros imported without context (made once, not for every page) use them.
+    env.globals["url"] = Urls(config.base_path, config.absolute_base)
+    env.globals["urls"] = Urls
     return env
 
 

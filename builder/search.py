@@ -93,7 +93,8 @@ def search_view(html: bytes) -> str:
     Pagefind reads, of a site where some page marks its content with `data-pagefind-body`, each
     marked element (text, ids, headings, `data-pagefind-*` inside), the `<html>` tag (its
     language), the first `<h1>` and the first `<img>` after it (a result's default title and
-    image), and any `data-pagefind-*` attribute anywhere. The view holds all of that and not the
+    image; the `<title>` of a page without an `<h1>`, in case Pagefind falls back on it), and
+    any `data-pagefind-*` attribute anywhere. The view holds all of that and not the
     rest of the page, found without a parser (16,000 pages are read in a second, parsed in
     minutes); a page where it cannot be told apart (a `data-pagefind-*` attribute outside the
     marked elements, a marked element whose end is not found) has the whole page as its view.
@@ -120,6 +121,10 @@ def search_view(html: bytes) -> str:
         h1_end = lowered.find(b"</h1", h1)
         digest.update(b"\0" + html[h1:h1_end if h1_end >= 0 else len(html)])
         digest.update(b"\0" + _tag_at(html, lowered, lowered.find(b"<img", h1)))
+    else:  # no heading to take a result's title from: the page's <title> may stand in
+        title = lowered.find(b"<title")
+        title_end = lowered.find(b"</title", title) if title >= 0 else -1
+        digest.update(b"\0" + (html[title:title_end] if 0 <= title < title_end else b""))
     for start, end in regions:
         digest.update(b"\0" + html[start:end])
     return "m:" + digest.hexdigest()

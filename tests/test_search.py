@@ -227,6 +227,9 @@ def test_search_views_of_unmarked_and_undelimited_pages_are_the_whole_page():
     anchor = '<html><a data-pagefind-body href="/"><abbr>A</abbr> text</a><p>outside</p></html>'
     assert search_view(anchor.replace("outside", "elsewhere").encode()) == search_view(anchor.encode())
     assert search_view(anchor.replace("text", "words").encode()) != search_view(anchor.encode())
+    # a page without an <h1>: its <title> counts (a result's title may come from it)
+    headless = PAGE.replace("<h1>Title</h1>", "")
+    assert search_view(headless.replace("<title>T", "<title>Other").encode()) != search_view(headless.encode())
 
 
 def _count_pagefind_runs(monkeypatch) -> list[str]:
