@@ -337,7 +337,11 @@ class PatchFolder(OutputFolder):
         super()._create(relative, target, data)
 
     def carry(self, relative: str) -> bool:
-        if relative not in self.present if self.present is not None else self._previous_copy(relative) is None:
+        if self.present is not None:
+            missing = relative not in self.present
+        else:
+            missing = self._previous_copy(relative) is None
+        if missing:
             return False  # nothing to carry (and nothing to create in the patch)
         self.written.append(relative)
         return True
