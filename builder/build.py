@@ -37,6 +37,7 @@ from .nlp import Analyser, ModelWorker, model_fingerprint, process_count, resolv
 from .output import list_files, patched_output, remove_stale_staging, staged_output
 from .overrides import Overrides, load_overrides
 from .pagedigest import PageDigests, PageManifest
+from .processes import can_fork
 from .warmstore import content_key, load_state, save_state_in_background
 from .progress import timed
 from .prose import EditorialMark, editorial_marks, parse_html, prose_blocks
@@ -330,8 +331,7 @@ class Meanwhile:
         self.environment: Any = None
         self.listing: tuple[set[str], set[str]] | None = None
         self._thread = self._process = self._connection = None
-        forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-        if beside_work and forkable and out_dir.is_dir() and not out_dir.is_symlink():
+        if beside_work and can_fork() and out_dir.is_dir() and not out_dir.is_symlink():
             context = multiprocessing.get_context("fork")
             self._connection, child = context.Pipe(duplex=False)
             self._process = context.Process(target=_send_listing, args=(out_dir, child), daemon=True,

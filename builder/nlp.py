@@ -12,13 +12,13 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import os
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from .errors import UserError
+from .processes import can_fork
 from .records import ArticleAnalysis, CharSpan, MentionFound, SentenceFound
 
 #: The pipes the annotations need: names (ner), and for quote attribution the parse
@@ -159,12 +159,9 @@ class ModelWorker:
     A worker that gets no texts is stopped; one that fails leaves the work to this process."""
 
     def __init__(self, package: str):
-        # Forked when this process runs no other thread (a `build` command, just started): the
-        # copy is running at once, where a spawned one starts Python and re-imports Gloss first.
-        # A process with threads (the preview server) is never forked: a fork can inherit a lock
-        # some thread holds.
-        forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if forkable else "spawn")
+        # Forked where it may be (a `build` command, just started): the copy is running at
+        # once, where a spawned one starts Python and re-imports Gloss first.
+        context = multiprocessing.get_context("fork" if can_fork() else "spawn")
         self._connection, child = context.Pipe()
         self._process = context.Process(target=_serve_texts, args=(package, child), daemon=True,
                                         name="gloss-model-worker")

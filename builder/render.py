@@ -13,7 +13,6 @@ import json
 import logging
 import math
 import multiprocessing
-import threading
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from .feeds import atom_feed, entity_feed, write_web_files
 from .index import Article, EntityInArticle, EntityPage, SiteIndex
 from .output import OutputFolder
 from .pagedigest import PageDigests
+from .processes import can_fork
 from .progress import timed
 from .prose import parse_html, prose_blocks
 from .records import Entity
@@ -232,7 +232,7 @@ class Renderer:
     def _render(self, template: str, page_path: str, **context) -> str:
         try:
             return self.env.get_template(template).render(
-                site=self.site, url=self.urls, urls=Urls, page_path=page_path,
+                site=self.site, page_path=page_path,
                 canonical=self.urls.absolute(page_path), index=self.index,
                 seo=self.seo.for_page(page_path, context), **context)
         except jinja2.TemplateSyntaxError as exc:
@@ -495,8 +495,7 @@ def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: 
     """
     global _shard_state
     to_render = sum(1 for _, fresh in jobs if fresh)
-    if (processes <= 1 or to_render < PARALLEL_PAGES or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if processes <= 1 or to_render < PARALLEL_PAGES or not can_fork():
         return sum(_write_one(job, fresh, out, views) for job, fresh in jobs)
     folders: dict[str, int] = {}
     shard_of = [folders.setdefault(job.path.rpartition("/")[0], len(folders) % processes) for job, _ in jobs]

@@ -28,9 +28,10 @@ import hashlib
 import os
 import pickle
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .processes import can_fork
 
 if TYPE_CHECKING:
     from .build import WarmState
@@ -106,7 +107,7 @@ def save_state_in_background(cache_dir: Path, code: str, warm: WarmState, key: s
     """save_state in a detached copy of this process, so the build is done without waiting
     for it. A process running other threads is not forked (a copy could inherit a lock one of
     them holds): it writes the state itself."""
-    if not IN_BACKGROUND or threading.active_count() > 1 or not hasattr(os, "fork"):
+    if not IN_BACKGROUND or not can_fork():
         save_state(cache_dir, code, warm, key)
         return
     sys.stdout.flush()
