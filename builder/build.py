@@ -67,6 +67,7 @@ class WarmState:
     # valid while the settings hash to `job_settings` (the memo outlives a template edit):
     job_settings: str = ""
     page_jobs: dict = field(default_factory=dict)  # Renderer.job_memo
+    page_parts: dict = field(default_factory=dict)  # Renderer.parts_memo()
     output_files: tuple[object, set[str]] = (None, set())  # (PageManifest.signature(), the files)
     stored_key: str = ""  # the content key of the state file this was loaded from (builder.warmstore)
 
@@ -451,10 +452,12 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
     env = (warm.environment if same_site else
            meanwhile.environment if meanwhile is not None and meanwhile.environment is not None
            else make_environment(config))
+    same_settings = warm is not None and warm.job_settings == settings
     renderer = Renderer(config, index, env, previous_pages=manifest.previous(), bodies=bodies,
                         digests=warm.digests if warm is not None else None,
-                        job_memo=warm.page_jobs if warm is not None and warm.job_settings == settings else None,
-                        templates=templates, previous_search=manifest.previous_search())
+                        job_memo=warm.page_jobs if same_settings else None,
+                        templates=templates, previous_search=manifest.previous_search(),
+                        parts_memo=warm.page_parts if same_settings else None)
     manifest.forget()
     plan = renderer.plan_pages()
     # A site the last build wrote is patched in place, even when most pages change (a template
@@ -477,12 +480,14 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
     if warm is not None:
         warm.digests = renderer.digests.for_next_build()
         warm.site_inputs, warm.environment = site_inputs, env
-        warm.job_settings, warm.page_jobs = settings, renderer.job_memo
+        warm.job_settings, warm.page_jobs, warm.page_parts = settings, renderer.job_memo, renderer.parts_memo()
         warm.output_files = (manifest.signature(), set(out.written))
     bodies.keep_only(renderer.body_keys)
     if keep_state and warm is not None:
         key = content_key(warm, settings)
-        if key != warm.stored_key:
+        # also when pages' parts were made that the stored state lacks (pages it carried over
+        # without making them): the next template edit would make them again, every time
+        if key != warm.stored_key or renderer.made_parts:
             save_state_in_background(cache_dir, code_fingerprint(), warm, key)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:

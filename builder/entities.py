@@ -323,6 +323,9 @@ class RegistryMemo:
     # the last call's entity names' slugs: slugify takes a tenth of a second over an archive's
     # names, and a `build` command gets this memo from the stored state (builder.warmstore)
     slugs: dict[str, str] = field(default_factory=dict)
+    # the last call's kinds, each article's votes and its result: a call whose articles all
+    # give the very votes of the last one (so are equal to its articles) returns that result
+    last: tuple[frozenset[str], tuple[_ArticleVotes, ...], Registry] | None = None
 
     def entity(self, entity: Entity) -> Entity:
         """The last call's record for an equal entity (later stages memoise by record)."""
@@ -345,13 +348,19 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
     wanted = set(kinds)
     editorial = _Editorial.of(overrides)
     if memo is not None and memo.editorial != editorial:
-        memo.editorial, memo.votes, memo.resolved, memo.matcher = editorial, {}, {}, None
+        memo.editorial, memo.votes, memo.resolved, memo.matcher, memo.last = editorial, {}, {}, None, None
     people: dict[tuple[str, str], _Cluster] = {}
     surnames: dict[str, _Cluster] = {}  # people known only by one word
     topics: dict[str, _Cluster] = {}
     tables: dict[str, dict] = {"person": people, "surname": surnames, "topic": topics}
     article_votes = [memo.votes_for(a, editorial) if memo is not None else _article_votes(a, editorial)
                      for a in articles]
+    if memo is not None and memo.last is not None:
+        # (a theme edit, or an article saved unchanged: nothing to merge again)
+        last_wanted, last_votes, last_registry = memo.last
+        if (last_wanted == wanted and len(last_votes) == len(article_votes)
+                and all(a is b for a, b in zip(last_votes, article_votes))):
+            return last_registry
     for votes in article_votes:
         for table_name, key, form, kind in votes.votes:
             table = tables[table_name]
@@ -507,7 +516,10 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
     if memo is not None:
         memo.votes = {a.slug: memo.votes[a.slug] for a in articles}  # forget removed articles
         memo.resolved, memo.matcher = kept, matcher
-    return Registry(entities, resolved)
+    registry = Registry(entities, resolved)
+    if memo is not None:
+        memo.last = (frozenset(wanted), tuple(article_votes), registry)
+    return registry
 
 
 def _editor_speaker(name: str, editorial: _Editorial) -> tuple:

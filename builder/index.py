@@ -134,6 +134,8 @@ class IndexMemo:
     articles: dict[str, Article] = field(default_factory=dict)  # by slug
     shares: dict[str, tuple[Article, _Share]] = field(default_factory=dict)  # by slug
     pages: dict[str, EntityPage] = field(default_factory=dict)  # by entity id
+    # the last call's registry, articles and result: the same records give the same index
+    last: tuple[Registry, tuple[Article, ...], SiteIndex] | None = None
 
     def article(self, article: Article) -> Article:
         kept = self.articles.get(article.slug)
@@ -157,6 +159,10 @@ class IndexMemo:
 def build_index(articles: list[Article], registry: Registry, memo: IndexMemo | None = None) -> SiteIndex:
     if memo is not None:
         articles = [memo.article(article) for article in articles]
+        if (memo.last is not None and memo.last[0] is registry and len(memo.last[1]) == len(articles)
+                and all(a is b for a, b in zip(memo.last[1], articles))):
+            return memo.last[2]
+    given = tuple(articles)
     ordered = tuple(sorted(articles, key=lambda a: (a.source.date, a.slug), reverse=True))
     shares = [memo.share(article) if memo is not None else _share(article) for article in ordered]
     known = registry.entities
@@ -183,7 +189,10 @@ def build_index(articles: list[Article], registry: Registry, memo: IndexMemo | N
         memo.articles = {a.slug: a for a in ordered}
         memo.shares = {a.slug: (a, share) for a, share in zip(ordered, shares)}
         memo.pages = pages
-    return SiteIndex(ordered, pages)
+    index = SiteIndex(ordered, pages)
+    if memo is not None:
+        memo.last = (registry, given, index)
+    return index
 
 
 def _related(entity_id: str, together: Counter, known: dict[str, Entity]) -> tuple[tuple[Entity, int], ...]:

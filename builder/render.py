@@ -36,7 +36,7 @@ from .progress import timed
 from .prose import parse_html, prose_blocks
 from .records import Entity
 from .search import pagefind_executable, search_view, start_search_index
-from .seo import SeoData
+from .seo import PageSeo, SeoData
 
 log = logging.getLogger("gloss")
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -158,7 +158,8 @@ class Renderer:
     def __init__(self, config: SiteConfig, index: SiteIndex, env: jinja2.Environment | None = None,
                  previous_pages: dict[str, str] | None = None, bodies: AnnotatedBodies | None = None,
                  digests: PageDigests | None = None, job_memo: dict[tuple[str, str], tuple] | None = None,
-                 templates: str = "", previous_search: dict | None = None):
+                 templates: str = "", previous_search: dict | None = None,
+                 parts_memo: dict[tuple[str, str], tuple] | None = None):
         self.config = config
         # the templates' fingerprint: in the digest of every page a template renders, so a
         # template edit re-renders those, and only those (feeds are made without templates)
@@ -171,6 +172,14 @@ class Renderer:
         # was made}, handed from build to build by a preview server for the same site settings
         self._kept_jobs: dict[tuple[str, str], tuple] = job_memo or {}
         self.job_memo: dict[tuple[str, str], tuple] = {}  # this build's, for the next
+        # The parts of a page that no template makes (an entity page's charts, a page's SEO
+        # data), by job memo key: reused with the memo entry they were made with, so that a
+        # template edit renders every page again around the parts it had (they are a third of
+        # an entity page's time). Parts are made where their page is rendered, in a forked page
+        # writer too, which sends what it made back (write_pages).
+        self._kept_parts: dict[tuple[str, str], tuple] = parts_memo or {}
+        self.made_parts: dict[tuple[str, str], tuple] = {}
+        self._reused_parts: dict[tuple[str, str], tuple] = {}
         self.bodies = bodies or AnnotatedBodies(None, "")
         self.body_keys: set[str] = set()  # the annotated bodies this build's pages use
         self.env = env or make_environment(config)
@@ -229,12 +238,12 @@ class Renderer:
 
     # --- pages ------------------------------------------------------------------------------
 
-    def _render(self, template: str, page_path: str, **context) -> str:
+    def _render(self, template: str, page_path: str, *, seo: PageSeo | None = None, **context) -> str:
         try:
             return self.env.get_template(template).render(
                 site=self.site, page_path=page_path,
                 canonical=self.urls.absolute(page_path), index=self.index,
-                seo=self.seo.for_page(page_path, context), **context)
+                seo=seo or self.seo.for_page(page_path, context), **context)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(Path(exc.filename)) if exc.filename else Path(exc.name or template)
             raise UserError(Diagnostic(path, exc.lineno, f"template error: {exc.message}")) from None
@@ -287,11 +296,13 @@ class Renderer:
                 page_digest = digest("article", article, [(row.entity, row.mentions, row.quotes) for row in people],
                                      [(row.entity, row.mentions, row.quotes) for row in topics], annotation_inputs)
                 hit = (article, whole_site, cards, people, topics, body_key, page_digest)
-            self.job_memo[("article", article.slug)] = hit
+            key = ("article", article.slug)
+            self.job_memo[key] = hit
             _, _, _, people, topics, body_key, page_digest = hit
             self.body_keys.add(body_key)
             jobs.append(PageJob(Urls.article(article.slug) + "index.html",
-                                partial(self._article_page, article, people, topics, body_key), templated(page_digest)))
+                                partial(self._article_page, article, people, topics, body_key, key,
+                                        self._parts_for(key, hit)), templated(page_digest)))
         entity_jobs = []  # (page, page digest, feed, feed digest)
         for page in self.index.entities.values():
             path = Urls.entity(page.entity)
@@ -300,14 +311,15 @@ class Renderer:
                 feed = entity_feed(self.config, page, path)
                 hit = (page, (whole_site, self.period), digest("entity", page, self.period), feed,
                        self.digests.of("feed", feed.path, feed.title, feed.subtitle, *feed.articles))
-            self.job_memo[("entity", path)] = hit
-            entity_jobs.append((page, hit[2], hit[3], hit[4]))
-        for page, page_digest, _, _ in entity_jobs:
-            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page),
+            key = ("entity", path)
+            self.job_memo[key] = hit
+            entity_jobs.append((page, key, self._parts_for(key, hit), hit[2], hit[3], hit[4]))
+        for page, key, parts, page_digest, _, _ in entity_jobs:
+            jobs.append(PageJob(Urls.entity(page.entity) + "index.html", partial(self._entity_page, page, key, parts),
                                 templated(page_digest)))
         # An entity's feed is a page job too, so feeds are written on every core and carried
         # over like pages; it reads no template, so its digest is its own.
-        for _, _, feed, feed_digest in entity_jobs:
+        for _, _, _, _, feed, feed_digest in entity_jobs:
             jobs.append(PageJob(feed.path, partial(atom_feed, feed, self.config, self.urls.absolute), feed_digest))
         jobs.append(PageJob("people/index.html", partial(self._render, "entities.html", "people/", heading="People",
                                                          groups=_a_to_z(self.index.people()), kind="person")))
@@ -315,6 +327,20 @@ class Renderer:
                                                          groups=_a_to_z(self.index.topics()), kind="topic")))
         jobs.append(PageJob("404.html", partial(self._render, "404.html", "404.html")))
         return jobs  # and the search page, written once the search index is (write_site)
+
+    def _parts_for(self, key: tuple[str, str], hit: tuple) -> tuple | None:
+        """The parts the last build made for this page, if its memo entry is the last build's
+        (so the records and values they were made from are the same), else None."""
+        if self._kept_jobs.get(key) is not hit:
+            return None
+        parts = self._kept_parts.get(key)
+        if parts is not None:
+            self._reused_parts[key] = parts
+        return parts
+
+    def parts_memo(self) -> dict[tuple[str, str], tuple]:
+        """Every page's parts this build had, for the next build (see __init__)."""
+        return self._reused_parts | self.made_parts
 
     def _annotation_inputs(self, article: Article) -> list:
         """What annotating an article reads besides the article: the cards of the entities
@@ -342,20 +368,31 @@ class Renderer:
             older=Urls.home_page(number + 1) if number < page_count else None,
             **self._in_the_news(number))
 
-    def _entity_page(self, page: EntityPage) -> str:
+    def _entity_page(self, page: EntityPage, key: tuple[str, str] | None = None, parts: tuple | None = None) -> str:
         path = Urls.entity(page.entity)
-        timeline = (Markup(charts.entity_timeline(page, self.period))
-                    if self.period is not None and len(page.appearances) > 1 else None)
-        related = Markup(charts.related_bars(page, self.entity_url)) if page.related else None
-        return self._render("entity.html", path, page=page, timeline=timeline, related_chart=related)
+        if parts is None:  # (plain strings: they unpickle faster than Markup)
+            timeline = (charts.entity_timeline(page, self.period)
+                        if self.period is not None and len(page.appearances) > 1 else None)
+            related = charts.related_bars(page, self.entity_url) if page.related else None
+            parts = (self.seo.entity(page, path), timeline, related)
+            if key is not None:
+                self.made_parts[key] = parts
+        seo, timeline, related = parts
+        return self._render("entity.html", path, seo=seo, page=page, timeline=timeline and Markup(timeline),
+                            related_chart=related and Markup(related))
 
     def _article_page(self, article: Article, people: list[EntityInArticle], topics: list[EntityInArticle],
-                      body_key: str) -> str:
+                      body_key: str, key: tuple[str, str] | None = None, parts: tuple | None = None) -> str:
         body = self.bodies.get(body_key)
         if body is None:
             body = self.annotated_html(article)
             self.bodies.put(body_key, body)
-        return self._render("article.html", Urls.article(article.slug), article=article,
+        path = Urls.article(article.slug)
+        if parts is None:
+            parts = (self.seo.article(article, path),)
+            if key is not None:
+                self.made_parts[key] = parts
+        return self._render("article.html", path, seo=parts[0], article=article,
                             body=body, people=people, topics=topics)
 
     def _entities_of(self, article: Article, person: bool) -> list[EntityInArticle]:
@@ -441,7 +478,7 @@ class Renderer:
         # The pages first: Pagefind indexes them while the feeds and the API are written.
         with timed("pages"):
             rendered = write_pages([entry for entry in plan if entry[0].path.endswith(".html")], out, processes,
-                                   self.page_views)
+                                   self.page_views, self.made_parts)
         with timed("files"):  # the assets and static/ (which may hold pages to index)
             out.copy_tree(THEME_DIR / ASSETS, ASSETS)
             out.copy_tree(self.config.templates_dir / ASSETS, ASSETS)
@@ -476,15 +513,19 @@ class Renderer:
 
 #: Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_PAGES = 400
-_shard_state: tuple[list[tuple[PageJob, bool]], list[int], OutputFolder, bool] | None = None  # what forked page writers inherit
+#: what forked page writers inherit: the jobs, each one's shard, the output, whether to make
+#: search views, and the dict the pages' renderers put the parts they made in
+_shard_state: tuple[list[tuple[PageJob, bool]], list[int], OutputFolder, bool, dict | None] | None = None
 
 
 def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: int,
-                views: dict[str, str] | None = None) -> int:
+                views: dict[str, str] | None = None, made: dict | None = None) -> int:
     """Write every page: render each (job, True), carry each (job, False) over from the
     previous output (rendering it after all if that has no copy). Returns how many were
     rendered. On several cores when there is much to render. With `views`, the search view
     (builder.search.search_view) of each HTML page rendered goes there, made where the page is.
+    `made` is a dict the jobs' render functions add to (Renderer.made_parts): what a forked
+    writer adds to its copy is added to it here.
 
     Workers are forked, so they inherit the index and the template environment instead of
     receiving them pickled; each (this process too) writes the pages of every n-th folder
@@ -501,7 +542,7 @@ def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: 
     shard_of = [folders.setdefault(job.path.rpartition("/")[0], len(folders) % processes) for job, _ in jobs]
     for folder in {folder.partition("/")[0] for folder in folders if folder}:
         out.path_for(folder + "/x")  # the top folders, made once before the workers share them
-    _shard_state = (jobs, shard_of, out, views is not None)
+    _shard_state = (jobs, shard_of, out, views is not None, made)
     # A forked child shares the parent's memory until it writes to a page of it, and the
     # garbage collector writes to every object it visits: frozen, the objects that exist now
     # are never visited, so the index stays shared instead of being copied into each child.
@@ -516,7 +557,10 @@ def write_pages(jobs: list[tuple[PageJob, bool]], out: OutputFolder, processes: 
     finally:
         gc.unfreeze()
         _shard_state = None
-    written: list[tuple[int, str, bool, bool, str | None]] = sorted(entry for shard in shards for entry in shard)
+    written: list[tuple[int, str, bool, bool, str | None]] = sorted(entry for shard, _ in shards for entry in shard)
+    if made is not None:
+        for _, shard_made in shards[1:]:  # the first shard was this process's own
+            made.update(shard_made)
     out.take_in([path for _, path, _, _, _ in written], [path for _, path, changed, _, _ in written if changed])
     if views is not None:
         views.update((path, view) for _, path, _, _, view in written if view is not None)
@@ -535,10 +579,15 @@ def _write_one(job: PageJob, fresh: bool, out: OutputFolder, views: dict[str, st
     return True
 
 
-def _write_shard(shard: int) -> list[tuple[int, str, bool, bool, str | None]]:
-    """(index, path, changed, rendered, search view) of each page of this shard's folders, written."""
+def _write_shard(shard: int) -> tuple[list[tuple[int, str, bool, bool, str | None]], dict]:
+    """(index, path, changed, rendered, search view) of each page of this shard's folders,
+    written, and what their render functions added to `made` (see write_pages)."""
     assert _shard_state is not None
-    jobs, shard_of, parent, searching = _shard_state
+    jobs, shard_of, parent, searching, made = _shard_state
+    if made is None:
+        made = {}
+    elif shard:  # in a forked writer: its copy of the parent's dict, to hold only its own
+        made.clear()
     out = parent.sibling()
     out._checked_folders = set(parent._checked_folders)  # made before the fork
     views: dict[str, str] | None = {} if searching else None
@@ -549,7 +598,7 @@ def _write_shard(shard: int) -> list[tuple[int, str, bool, bool, str | None]]:
             rendered = _write_one(job, fresh, out, views)
             done.append((index, job.path, len(out.changed) > changed_before, rendered,
                          views.get(job.path) if views is not None else None))
-    return done
+    return done, made
 
 
 def _with_templates(templates: str, digest: str) -> str:

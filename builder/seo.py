@@ -9,12 +9,12 @@ escape: no name or title can break out of it, and the JSON still parses to the s
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Callable
 
 from .config import SiteConfig
 from .feeds import SITE_FEED, entity_feed_path
 from .index import Article, EntityPage
+from .records import record
 
 #: schema.org types for our entity kinds; kinds without a better type are a Thing.
 SCHEMA_TYPES = {
@@ -25,13 +25,14 @@ SCHEMA_TYPES = {
 SUBJECT_OF_LIMIT = 20
 
 
-@dataclass(frozen=True)
+# records: a page's SEO data is kept in the stored state (builder.render, Renderer.parts_memo)
+@record
 class FeedLink:
     title: str
     href: str
 
 
-@dataclass(frozen=True)
+@record
 class PageSeo:
     title: str
     description: str

@@ -40,9 +40,10 @@ STATE_NAME = "warm-state.pickle"
 #: Whether the state is written by a detached process (False: by the build itself, as tests need).
 IN_BACKGROUND = True
 #: What a state file starts with; a file of another version of the format or of the code is ignored.
-MAGIC = b"gloss-warm-state 2\n"
+MAGIC = b"gloss-warm-state 3\n"
 #: The WarmState fields that are kept; the rest belong to one process.
-KEPT_FIELDS = ("reads", "analyses", "prepared", "registry", "index", "digests", "job_settings", "page_jobs")
+KEPT_FIELDS = ("reads", "analyses", "prepared", "registry", "index", "digests", "job_settings", "page_jobs",
+               "page_parts")
 
 
 def _version(code: str) -> bytes:

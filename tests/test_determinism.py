@@ -70,3 +70,23 @@ def test_same_input_gives_the_same_site_in_any_order(tmp_path_factory, site, ran
     shuffled = list(site)
     random.shuffle(shuffled)
     assert render_all(shuffled, root) == first
+
+
+def test_a_memo_hands_back_the_last_index_for_the_same_records(tmp_path):
+    from builder.index import IndexMemo
+    site = [(prepare(ArticleSource(path=Path(f"content/{slug}.md"), slug=slug, title=slug, date=dt.datetime(2024, 1, day),
+                                   body=f"{name} spoke.", body_line=5)), None) for slug, day, name in
+            [("a", 1, "Mark Rutte"), ("b", 2, "Kyiv")]]
+    site = [(p, ArticleAnalysis((MentionFound(CharSpan(0, p.text.index(" spoke")), p.text[:p.text.index(" spoke")],
+                                              "PERSON"),), (), ())) for p, _ in site]
+    registry = build_registry([ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks) for p, a in site],
+                              ENTITY_KINDS)
+    articles = lambda: [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
+                        for p, a in site]
+    memo = IndexMemo()
+    first = build_index(articles(), registry, memo)
+    assert build_index(articles(), registry, memo) is first  # equal articles, the same registry
+    assert [a.slug for a in build_index(articles()[:1], registry, memo).articles] == ["a"]
+    other = build_registry([ArticleInput(p.source.slug, p.text, a, p.source.tags, p.marks) for p, a in site],
+                           {"person"})
+    assert build_index(articles(), other, memo) is not first

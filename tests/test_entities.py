@@ -219,6 +219,26 @@ def test_a_memo_redoes_an_unchanged_article_that_a_new_name_reaches():
     assert second == build_registry([still, after], ENTITY_KINDS)
 
 
+def test_a_memo_hands_back_the_last_registry_for_equal_articles():
+    # A theme edit merges nothing again: equal articles (new objects, as every build reads
+    # them) give the last call's very registry, which the later stages' memos then match.
+    memo = RegistryMemo()
+    site = lambda place: [article("a", f"Mark Rutte went to {place}.", {"Mark Rutte": "PERSON", place: "GPE"}),
+                          article("b", "Rutte spoke.", {"Rutte": "PERSON"})]
+    first = build_registry(site("Kyiv"), ENTITY_KINDS, memo=memo)
+    assert build_registry(site("Kyiv"), ENTITY_KINDS, memo=memo) is first
+    people_only = build_registry(site("Kyiv"), {"person"}, memo=memo)
+    assert people_only is not first and people_only == build_registry(site("Kyiv"), {"person"})
+    assert "kyiv" not in people_only.entities
+    edited = build_registry(site("Lviv"), {"person"}, memo=memo)
+    assert edited == build_registry(site("Lviv"), {"person"}) and edited is not people_only
+    fewer = build_registry(site("Lviv")[:1], {"person"}, memo=memo)
+    assert set(fewer.articles) == {"a"}
+    ignored = Overrides(ignore=("Mark Rutte",))
+    assert build_registry(site("Lviv")[:1], {"person"}, ignored, memo) == \
+        build_registry(site("Lviv")[:1], {"person"}, ignored)
+
+
 from builder.entities import AliasMatcher  # noqa: E402
 from builder.records import Entity  # noqa: E402
 

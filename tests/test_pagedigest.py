@@ -56,9 +56,9 @@ def rendered(monkeypatch):
         seen.append(f"articles/{article.slug}/")
         return article_page(self, article, *rest)
 
-    def entity(self, page):
+    def entity(self, page, *rest):
         seen.append(page.entity.id)
-        return entity_page(self, page)
+        return entity_page(self, page, *rest)
 
     monkeypatch.setattr(Renderer, "_article_page", article)
     monkeypatch.setattr(Renderer, "_entity_page", entity)

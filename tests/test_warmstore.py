@@ -63,6 +63,25 @@ def test_the_state_is_written_again_only_when_the_content_changed(small_site):
     assert state is not None and "volodymyr-zelenskyy" in state.index.pages
 
 
+def test_a_state_that_lacks_pages_parts_is_written_again_with_them(small_site):
+    kept_build(small_site)
+    state_file = small_site / ".gloss-cache" / STATE_NAME
+    state = load_state(small_site / ".gloss-cache", _code())
+    assert state is not None and ("entity", "people/mark-rutte/") in state.page_parts
+    state.page_parts = {}  # as when the last build carried every page over without rendering it
+    save_state(small_site / ".gloss-cache", _code(), state, state.stored_key)
+    (small_site / "templates").mkdir()
+    for mark in ("one", "two"):
+        written = state_file.stat().st_mtime_ns
+        (small_site / "templates" / "base.html").write_text(
+            (REPO / "templates" / "base.html").read_text(encoding="utf-8").replace("</body>", f"<!-- {mark} --></body>"),
+            encoding="utf-8")
+        kept_build(small_site)
+        assert (state_file.stat().st_mtime_ns != written) == (mark == "one")
+    state = load_state(small_site / ".gloss-cache", _code())
+    assert state is not None and ("entity", "people/mark-rutte/") in state.page_parts
+
+
 def test_a_template_edit_plans_its_pages_from_the_stored_page_jobs(small_site, monkeypatch):
     # The page jobs' memo is kept without the templates' fingerprint: after a template edit a
     # build command still reuses every page's digest and entity rows, and renders every page.
@@ -83,6 +102,43 @@ def test_a_template_edit_plans_its_pages_from_the_stored_page_jobs(small_site, m
     (small_site / "content" / "rutte.md").write_text(ARTICLE + "\nHe spoke.\n", encoding="utf-8")
     kept_build(small_site)
     assert planned == ["rutte", "rutte"]  # the edited article's people and topics, once each
+
+
+def test_a_template_edit_renders_pages_around_their_stored_charts_and_seo_data(small_site, monkeypatch):
+    # An entity page's charts and a page's SEO data depend on no template: they are kept with
+    # the page jobs' memo, and after a template edit the pages are rendered around them.
+    from builder import charts
+    from builder.seo import SeoData
+    write_site(small_site, {"content/kyiv.md": ARTICLE.replace("Rutte in Kyiv", "Kyiv again").replace(
+        "visited", "left")})
+    kept_build(small_site)
+    made = []
+    for owner, name in [(charts, "entity_timeline"), (charts, "related_bars"), (SeoData, "entity"),
+                        (SeoData, "article")]:
+        original = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a, _name=name, _f=original: made.append(_name) or _f(*a))
+    (small_site / "templates").mkdir()
+    (small_site / "templates" / "base.html").write_text(
+        (REPO / "templates" / "base.html").read_text(encoding="utf-8").replace("</body>", "<!-- new --></body>"),
+        encoding="utf-8")
+    result = kept_build(small_site)
+    assert result.changed == result.pages and made == []
+    page = (small_site / "public" / "people" / "mark-rutte" / "index.html").read_text(encoding="utf-8")
+    assert "<!-- new -->" in page and "chart-timeline" in page and "chart-ranked" in page
+    assert '<meta property="og:title" content="Mark Rutte">' in page
+    # an edit makes them again for the pages it changes, and only those
+    pages = lambda: {path.parent.name: path.read_bytes() for folder in ("people", "topics")
+                     for path in (small_site / "public" / folder).glob("*/index.html")}
+    before = pages()
+    made.clear()
+    (small_site / "content" / "kyiv.md").write_text(ARTICLE.replace("Rutte in Kyiv", "Kyiv again").replace(
+        "visited", "left") + "\nNATO said nothing.\n", encoding="utf-8")
+    kept_build(small_site)
+    after = pages()
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert "nato" in changed and len(changed) < len(after)
+    assert made.count("entity") == len(changed) and made.count("article") == 1
+    assert made.count("related_bars") == len(changed)  # each of them is named with another
 
 
 def test_a_build_hands_back_its_state_for_the_next_build(small_site, monkeypatch):
