@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -412,15 +413,32 @@ def patched_output(out_dir: Path, files_before: set[str] | None = None,
         _keep_spare(patch, out_dir)  # nothing was applied: what it holds is spare
         raise
     with signals_held():
-        for relative in folder.changed:
-            live = os.path.join(out_dir, *_site_parts(relative))
-            name = patch_name(relative)
-            _swap_in(os.path.join(patch, name[:2], name), live)
+        swaps = [(os.path.join(patch, name[:2], name), os.path.join(out_dir, *_site_parts(relative)))
+                 for relative in folder.changed for name in (patch_name(relative),)]
+        if len(swaps) < PARALLEL_SWAPS:
+            for new, live in swaps:
+                _swap_in(new, live)
+        else:
+            # Two threads: a swap is two system calls, and the interpreter is let go during each,
+            # so a template edit's 8,400 swaps take half the time. (Signals stay held in them,
+            # as threads inherit the mask.)
+            with ThreadPoolExecutor(2) as pool:
+                for _ in pool.map(_swap_all, (swaps[0::2], swaps[1::2])):
+                    pass
         if files_before is None:
             _delete_all_but(out_dir, set(folder.written))
         else:
             _delete_files(out_dir, files_before.difference(folder.written))
     _keep_spare(patch, out_dir)
+
+
+#: From this many changed files on, a patch is applied by two threads.
+PARALLEL_SWAPS = 1000
+
+
+def _swap_all(swaps: list[tuple[str, str]]) -> None:
+    for new, live in swaps:
+        _swap_in(new, live)
 
 
 def _keep_spare(patch: Path, out_dir: Path) -> None:

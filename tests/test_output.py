@@ -241,8 +241,12 @@ def test_a_deletion_that_died_is_finished_by_the_next_build_and_a_live_one_left_
 
 # --- the patch folder and its spare files -----------------------------------------------------
 
-def test_a_patch_swaps_files_in_and_keeps_the_replaced_ones_as_spares(tmp_path):
+@pytest.mark.parametrize("threads", [False, True], ids=["one thread", "two threads"])
+def test_a_patch_swaps_files_in_and_keeps_the_replaced_ones_as_spares(tmp_path, monkeypatch, threads):
+    from builder import output
     from builder.output import patch_name, patched_output, spare_folder
+    if threads:  # as a big patch is applied
+        monkeypatch.setattr(output, "PARALLEL_SWAPS", 1)
     live = tmp_path / "public"
     (live / "a").mkdir(parents=True)
     (live / "a" / "index.html").write_text("old", encoding="utf-8")
@@ -263,6 +267,13 @@ def test_a_patch_swaps_files_in_and_keeps_the_replaced_ones_as_spares(tmp_path):
         out.write("b/index.html", "added")
     assert (live / "a" / "index.html").read_text(encoding="utf-8") == "newer"
     assert (live / "a" / "index.html").stat().st_ino == old_inode
+
+    pages = [f"p{n}/index.html" for n in range(50)]
+    with patched_output(live) as out:
+        for page in pages:
+            out.write(page, page)
+    assert sorted(str(path.relative_to(live)) for path in live.rglob("*.html")) == sorted(pages)
+    assert all((live / page).read_text(encoding="utf-8") == page for page in pages)
 
 
 def test_a_patch_from_a_listing_carries_listed_pages_and_deletes_everything_else(tmp_path):
