@@ -105,7 +105,13 @@ def run_build(args: argparse.Namespace) -> int:
                                     drafts=args.drafts, use_cache=not args.no_cache, progress=progress,
                                     skip_if_unchanged=True, keep_state=True), early)
     log.info("%s", result.describe())
+    # Kept until the process leaves (os._exit, below): dropping the result here would free the
+    # whole site's state record by record, 0.15 s of an 840-article build that took 2.
+    _KEPT_UNTIL_EXIT.append(result)
     return 0
+
+
+_KEPT_UNTIL_EXIT: list[object] = []
 
 
 def run_serve(args: argparse.Namespace) -> int:
