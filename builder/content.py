@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from slugify import slugify
 
 from .cache import read_input
@@ -89,6 +88,8 @@ def _parse_front_matter(kind: str, raw: str, path: Path, first_line: int) -> dic
             return tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
             return toml_diagnostic(path, exc, first_line - 1, raw)
+    import yaml  # here: most sites' front matter is TOML, and most builds parse none
+
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:

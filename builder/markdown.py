@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.attrs import attrs_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING
+
 from slugify import slugify
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Deeply nested input (e.g. 10 000 ">" in a row) would otherwise recurse without bound.
 MAX_NESTING = 20
@@ -31,6 +32,13 @@ def heading_slug(title: str) -> str:
 
 @lru_cache(maxsize=1)
 def markdown_renderer() -> MarkdownIt:
+    # imported here: a build whose articles all come from the cache never renders Markdown,
+    # and a template edit should not wait for the import
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
                                    "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
