@@ -56,6 +56,9 @@ class WarmState:
     writes exactly what a build without one writes (tests/test_pagedigest.py)."""
 
     reads: ReadMemo = field(default_factory=dict)  # the articles' files as last read and parsed
+    # what the last gather_site made (its registry and index) and everything it was made from:
+    # a build whose config, articles, editors' data and model are the same reuses it whole
+    gathered: tuple[tuple, Registry, SiteIndex] | None = None
     analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)  # by cache key
     prepared: PreparedCache | None = None
     registry: RegistryMemo = field(default_factory=RegistryMemo)
@@ -70,6 +73,17 @@ class WarmState:
     page_parts: dict = field(default_factory=dict)  # Renderer.parts_memo()
     output_files: tuple[object, set[str]] = (None, set())  # (PageManifest.signature(), the files)
     stored_key: str = ""  # the content key of the state file this was loaded from (builder.warmstore)
+    # A stored state's per-article memos (analyses, prepared, registry, index), still on disk:
+    # only a build whose site changed needs them (builder.warmstore).
+    pending_memos: Callable[[], dict | None] | None = None
+
+    def load_memos(self) -> None:
+        """Read the per-article memos if they are still pending. A stored state whose memos do
+        not load keeps empty ones: every article's share is then made again, from the caches."""
+        pending, self.pending_memos = self.pending_memos, None
+        memos = pending() if pending is not None else None
+        for name, value in (memos or {}).items():
+            setattr(self, name, value)
 
 
 @dataclass
@@ -258,6 +272,8 @@ class GatheredSite:
 
     config: SiteConfig
     warnings: list[Diagnostic]
+    # empty when the site was reused whole from a WarmState (see gather_site): only a build
+    # reuses one, and it reads neither
     prepared: list[PreparedArticle]
     analyses: list[ArticleAnalysis]
     registry: Registry
@@ -274,6 +290,15 @@ def gather_site(options: BuildOptions, early: ModelWorker | None = None) -> Gath
         log.warning("%s", warning)
     cache_dir = options.cache_dir or options.root / CACHE_DIR_NAME
     warm = options.warm
+    inputs: tuple = ()
+    if warm is not None:
+        # Everything the rest of this function reads. A theme edit changes none of it: the
+        # last build's registry and index are this one's, and the per-article memos, most of a
+        # stored state's records, need not even be read.
+        inputs = (config, tuple(sources), overrides, model_fingerprint(resolve_model(config.nlp.model)))
+        if warm.gathered is not None and warm.gathered[0] == inputs:
+            return GatheredSite(config, warnings, [], [], warm.gathered[1], warm.gathered[2], 0)
+        warm.load_memos()
     with timed("analyse"):
         cache = AnalysisCache(cache_dir / "nlp" if options.use_cache else None)
         prepared_cache = None
@@ -295,6 +320,8 @@ def gather_site(options: BuildOptions, early: ModelWorker | None = None) -> Gath
         articles = [Article(p.source, p.html, p.text, registry.articles[p.source.slug], a.sentences)
                     for p, a in zip(prepared, analyses)]
         index = build_index(articles, registry, warm.index if warm is not None else None)
+    if warm is not None:
+        warm.gathered = (inputs, registry, index)
     return GatheredSite(config, warnings, prepared, analyses, registry, index, analysed)
 
 
@@ -488,6 +515,7 @@ def _build(options: BuildOptions, early: ModelWorker | None) -> BuildResult:
         # also when pages' parts were made that the stored state lacks (pages it carried over
         # without making them): the next template edit would make them again, every time
         if key != warm.stored_key or renderer.made_parts:
+            warm.load_memos()  # here, not in the state writer: the file they are read from is shared
             save_state_in_background(cache_dir, code_fingerprint(), warm, key)
     summary = summarise(index, pages)
     if stamp is not None and fingerprint is not None:

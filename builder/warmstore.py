@@ -16,7 +16,11 @@ file list) is left out. The file is tagged with Gloss's code fingerprint and the
 version, and a file of another version, or one that fails to load, is ignored.
 
 It is a pickle in the site's cache folder, like the prepared-articles cache (builder.cache):
-written and read only by builds of this site. Writing it takes about as long as loading the
+written and read only by builds of this site. It is two pickles, one after the other, written
+by one pickler and read by one unpickler, so the second refers to the first's records: first
+what a build needs when no article changed (the last site's registry and index, the page jobs'
+memo and the pages' parts), then the per-article memos that only an edit needs. A theme edit
+reads the first alone, two thirds of the time of the whole. Writing it takes about as long as loading the
 whole site, so it is written only when the site's content changed, by a detached copy of the
 process after the build is done (nothing waits for it; a build that starts meanwhile loads the
 previous state, which is just as safe).
@@ -28,6 +32,8 @@ import hashlib
 import os
 import pickle
 import sys
+import weakref
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,10 +46,12 @@ STATE_NAME = "warm-state.pickle"
 #: Whether the state is written by a detached process (False: by the build itself, as tests need).
 IN_BACKGROUND = True
 #: What a state file starts with; a file of another version of the format or of the code is ignored.
-MAGIC = b"gloss-warm-state 3\n"
-#: The WarmState fields that are kept; the rest belong to one process.
-KEPT_FIELDS = ("reads", "analyses", "prepared", "registry", "index", "digests", "job_settings", "page_jobs",
-               "page_parts")
+MAGIC = b"gloss-warm-state 4\n"
+#: The WarmState fields that are kept (the rest belong to one process): these first ...
+FIRST_FIELDS = ("reads", "gathered", "digests", "job_settings", "page_jobs", "page_parts")
+#: ... and then the per-article memos, read when a build needs them (WarmState.load_memos).
+MEMO_FIELDS = ("analyses", "prepared", "registry", "index")
+KEPT_FIELDS = FIRST_FIELDS + MEMO_FIELDS
 
 
 def _version(code: str) -> bytes:
@@ -62,43 +70,72 @@ def content_key(warm: WarmState, settings: str) -> str:
 
 
 def load_state(cache_dir: Path, code: str) -> WarmState | None:
-    """The state the last build of this site left, or None (none, unreadable, or another version)."""
+    """The state the last build of this site left, or None (none, unreadable, or another
+    version). Its per-article memos are read when the build asks for them (load_memos)."""
     from .build import WarmState
     try:
-        with open(cache_dir / STATE_NAME, "rb") as handle:
-            if handle.readline() != MAGIC or handle.readline() != _version(code):
-                return None
-            # Millions of small records: the collector would walk them all again and again
-            # while they are created, and they are acyclic and live until the build ends.
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
-                fields = pickle.load(handle)
-                # Nor should it walk them afterwards: made while it was off, they are all in
-                # its youngest generation, and its next young collection would visit every one
-                # (0.17 s at 840 articles). Frozen, they are left to reference counting.
-                gc.freeze()
-            finally:
-                if enabled:
-                    gc.enable()
-    except Exception:  # missing, truncated, or from a class that changed: build without it
+        handle = open(cache_dir / STATE_NAME, "rb")
+    except OSError:
         return None
-    if not isinstance(fields, dict) or set(fields) != set(KEPT_FIELDS) | {"key"}:
+    try:
+        if handle.readline() != MAGIC or handle.readline() != _version(code):
+            raise ValueError("another version")
+        unpickler = pickle.Unpickler(handle)
+        fields = _load_frozen(unpickler)
+        if not isinstance(fields, dict) or set(fields) != set(FIRST_FIELDS) | {"key"}:
+            raise ValueError("not a state")
+    except Exception:  # truncated, or from a class that changed: build without it
+        handle.close()
         return None
-    warm = WarmState(**{name: fields[name] for name in KEPT_FIELDS})
+    warm = WarmState(**{name: fields[name] for name in FIRST_FIELDS})
     warm.stored_key = fields["key"]
+    warm.pending_memos = partial(_load_memos, unpickler, handle)
+    weakref.finalize(warm, handle.close)  # (if they are never asked for)
     return warm
+
+
+def _load_memos(unpickler: pickle.Unpickler, handle) -> dict | None:
+    """The second pickle of the state file, read by the unpickler of the first (whose memo
+    holds the records it refers to), or None if it does not load."""
+    try:
+        memos = _load_frozen(unpickler)
+    except Exception:
+        return None
+    finally:
+        handle.close()
+    return memos if isinstance(memos, dict) and set(memos) == set(MEMO_FIELDS) else None
+
+
+def _load_frozen(unpickler: pickle.Unpickler) -> object:
+    # Millions of small records: the collector would walk them all again and again while
+    # they are created, and they are acyclic and live until the build ends.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        loaded = unpickler.load()
+        # Nor should it walk them afterwards: made while it was off, they are all in its
+        # youngest generation, and its next young collection would visit every one (0.17 s
+        # at 840 articles). Frozen, they are left to reference counting.
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+    return loaded
 
 
 def save_state(cache_dir: Path, code: str, warm: WarmState, key: str) -> None:
     """Write the state now, atomically (a reader sees the old file or the new one, whole)."""
-    fields = {name: getattr(warm, name) for name in KEPT_FIELDS} | {"key": key}
+    warm.load_memos()  # a state loaded without them is written whole
+    first = {name: getattr(warm, name) for name in FIRST_FIELDS} | {"key": key}
+    memos = {name: getattr(warm, name) for name in MEMO_FIELDS}
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = cache_dir / f".{STATE_NAME}.{os.getpid()}"
     try:
         with open(temporary, "wb") as handle:
             handle.write(MAGIC + _version(code))
-            pickle.dump(fields, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(first)
+            pickler.dump(memos)  # the same pickler: records the first holds are referred to
         os.replace(temporary, cache_dir / STATE_NAME)
     finally:
         temporary.unlink(missing_ok=True)

@@ -34,6 +34,7 @@ def test_a_build_stores_its_state_and_the_next_build_starts_from_it(small_site, 
     kept_build(small_site)
     state = load_state(small_site / ".gloss-cache", _code())
     assert state is not None and [path.name for path in state.reads] == ["rutte.md"]
+    state.load_memos()
     assert state.index.articles["rutte"].source.title == "Rutte in Kyiv"
 
     # The next build merges entities with the stored votes: no article's votes are made again.
@@ -60,7 +61,7 @@ def test_the_state_is_written_again_only_when_the_content_changed(small_site):
     kept_build(small_site)
     assert state_file.stat().st_mtime_ns != written
     state = load_state(small_site / ".gloss-cache", _code())
-    assert state is not None and "volodymyr-zelenskyy" in state.index.pages
+    assert state is not None and "volodymyr-zelenskyy" in state.gathered[2].entities
 
 
 def test_a_state_that_lacks_pages_parts_is_written_again_with_them(small_site):
@@ -161,11 +162,50 @@ def test_the_loaded_state_is_frozen_for_the_collector(small_site):
     gc.unfreeze()
     try:
         state = load_state(small_site / ".gloss-cache", _code())
-        assert state is not None
+        assert state is not None and state.gathered is not None
         assert gc.get_freeze_count() > 0
+        assert not any(obj is state.gathered[2] for obj in gc.get_objects(generation=0))
+        frozen = gc.get_freeze_count()
+        state.load_memos()  # read later, and frozen too
+        assert gc.get_freeze_count() > frozen
         assert not any(obj is state.index for obj in gc.get_objects(generation=0))
     finally:
         gc.unfreeze()
+
+
+def test_a_build_whose_articles_did_not_change_reads_no_per_article_memo(small_site, monkeypatch):
+    # The state file is two pickles: a theme edit reuses the last site whole, from the first.
+    read = []
+    memos = warmstore._load_memos
+    monkeypatch.setattr(warmstore, "_load_memos", lambda *a: read.append(1) or memos(*a))
+    first = kept_build(small_site)
+    (small_site / "templates").mkdir()
+    (small_site / "templates" / "base.html").write_text(
+        (REPO / "templates" / "base.html").read_text(encoding="utf-8").replace("</body>", "<!-- new --></body>"),
+        encoding="utf-8")
+    again = kept_build(small_site)
+    assert read == [] and again.changed == again.pages and again.analysed == 0
+    assert sorted(again.index.entities) == sorted(first.index.entities)
+    write_site(small_site, {"content/rutte.md": ARTICLE + "\nHe met Volodymyr Zelenskyy.\n"})
+    edited = kept_build(small_site)
+    assert read == [1] and "volodymyr-zelenskyy" in edited.index.entities
+
+
+def test_a_state_whose_memos_do_not_load_rebuilds_them_from_the_caches(small_site):
+    kept_build(small_site)
+    state_file = small_site / ".gloss-cache" / STATE_NAME
+    state_file.write_bytes(state_file.read_bytes()[:-10])  # the first pickle whole, the second cut short
+    state = load_state(small_site / ".gloss-cache", _code())
+    assert state is not None
+    state.load_memos()
+    assert state.analyses == {} and state.index.articles == {}
+    write_site(small_site, {"content/rutte.md": ARTICLE + "\nHe met Volodymyr Zelenskyy.\n"})
+    result = kept_build(small_site)
+    assert "volodymyr-zelenskyy" in result.index.entities and "mark-rutte" in result.index.entities
+    again = load_state(small_site / ".gloss-cache", _code())  # and a whole state is stored again
+    assert again is not None
+    again.load_memos()
+    assert set(again.index.articles) == {"rutte"}
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other code", "other format"])
@@ -191,12 +231,14 @@ def test_the_state_round_trips_with_page_digests_keyed_again(tmp_path, small_sit
     kept_build(small_site)
     state = load_state(small_site / ".gloss-cache", _code())
     assert state is not None
-    article = state.index.articles["rutte"]
+    article = state.gathered[2].articles[0]
     digest = state.digests.article(article)  # the stored digest, found by the loaded record
-    save_state(tmp_path, _code(), state, "key")
+    save_state(tmp_path, _code(), state, "key")  # (reads the memos, which it writes too)
     again = load_state(tmp_path, _code())
     assert again is not None and again.stored_key == "key"
-    assert again.digests.article(again.index.articles["rutte"]) == digest
+    assert again.digests.article(again.gathered[2].articles[0]) == digest
+    again.load_memos()  # the second pickle refers to the first's records: the same objects
+    assert again.index.articles["rutte"] is again.gathered[2].articles[0]
 
 
 def test_the_build_command_stores_the_state_without_making_anyone_wait(tmp_path):
