@@ -335,9 +335,12 @@ def main() -> int:
         cold = Run(cold.seconds, max(c.peak_bytes for c in colds), cold.output)
         nothing = gloss_build(site)
         print(f"nothing changed: {nothing.seconds:.2f} s", file=sys.stderr)
-        edit_template(site)
-        warm = gloss_build(site)
-        print(f"warm re-render: {warm.seconds:.1f} s", file=sys.stderr)
+        search_runs = []
+        for _ in range(2):  # the first patch of a site also makes its spare folder (builder.output)
+            edit_template(site)
+            search_runs.append(gloss_build(site))
+            print(f"warm re-render: {search_runs[-1].seconds:.1f} s", file=sys.stderr)
+        warm = min(search_runs, key=lambda run: run.seconds)
         (site / "site.toml").write_text((site / "site.toml").read_text() + "\n[search]\nenabled = false\n")
         gloss_build(site)  # the new setting: a whole new site, not what a template edit does
         no_search_runs = []
@@ -365,8 +368,8 @@ def main() -> int:
              f"bare `nlp.pipe`: {bare.seconds:.1f} s in all, {bare_nlp_seconds:.1f} s of it loading + parsing "
              f"(ratio {cold.seconds / bare.seconds:.2f})", "≤ 1.15×"),
             ("rebuild, nothing changed", f"{nothing.seconds:.2f} s", "", "≤ 1 s"),
-            ("full re-render, warm NLP cache (template edit)", f"{warm.seconds:.1f} s", "Pelican's cold build (below)",
-             "≤ Pelican"),
+            ("full re-render, warm NLP cache (template edit; faster of 2 edits)", f"{warm.seconds:.1f} s",
+             "Pelican's cold build (below)", "≤ Pelican"),
             ("the same without the search index (`[search] enabled = false`; faster of 2 edits)",
              f"{warm_no_search.seconds:.1f} s",
              "Pelican's cold build (below)", "≤ Pelican"),
