@@ -127,8 +127,9 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["date"] = _date
     env.filters["plural"] = plural
     env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind.title())
-    # Links are the same for every page of a site, so they are globals as well as in each
-    # page's context: macros imported without context (made once, not for every page) use them.
+    # Links are the same for every page of a site: the `url` filter (the theme's way), and the
+    # older url() and urls functions as globals, which macros imported without context (made
+    # once, not for every page) can use.
     urls = Urls(config.base_path, config.absolute_base)
     env.filters["url"] = urls.of
     env.globals["url"] = urls

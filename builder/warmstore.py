@@ -15,15 +15,17 @@ recomputed, never used. What depends on the process (the compiled templates, the
 file list) is left out. The file is tagged with Gloss's code fingerprint and the Python
 version, and a file of another version, or one that fails to load, is ignored.
 
-It is a pickle in the site's cache folder, like the prepared-articles cache (builder.cache):
-written and read only by builds of this site. It is two pickles, one after the other, written
-by one pickler and read by one unpickler, so the second refers to the first's records: first
-what a build needs when no article changed (the last site's registry and index, the page jobs'
-memo and the pages' parts), then the per-article memos that only an edit needs. A theme edit
-reads the first alone, two thirds of the time of the whole. Writing it takes about as long as loading the
-whole site, so it is written only when the site's content changed, by a detached copy of the
-process after the build is done (nothing waits for it; a build that starts meanwhile loads the
-previous state, which is just as safe).
+It is a pickle file in the site's cache folder, like the prepared-articles cache
+(builder.cache): written and read only by builds of this site. It holds two pickles, one after
+the other, written by one pickler and read by one unpickler, so the second refers to the
+first's records: first what a build needs when no article changed (the last site's registry and
+index, the page jobs' memo and the pages' parts), then the per-article memos that only an edit
+needs. A theme edit reads the first alone, in two thirds of the time of the whole.
+
+Writing it takes about as long as loading the whole site, so it is written only when the site's
+content changed (or pages' parts were made that it lacked), by a detached copy of the process
+after the build is done (nothing waits for it; a build that starts meanwhile loads the previous
+state, which is just as safe).
 """
 from __future__ import annotations
 
