@@ -416,15 +416,13 @@ def patched_output(out_dir: Path, files_before: set[str] | None = None,
         swaps = [(os.path.join(patch, name[:2], name), os.path.join(out_dir, *_site_parts(relative)))
                  for relative in folder.changed for name in (patch_name(relative),)]
         if len(swaps) < PARALLEL_SWAPS:
-            for new, live in swaps:
-                _swap_in(new, live)
+            _swap_all(swaps)
         else:
             # Two threads: a swap is two system calls, and the interpreter is let go during each,
             # so a template edit's 8,400 swaps take half the time. (Signals stay held in them,
             # as threads inherit the mask.)
             with ThreadPoolExecutor(2) as pool:
-                for _ in pool.map(_swap_all, (swaps[0::2], swaps[1::2])):
-                    pass
+                list(pool.map(_swap_all, (swaps[0::2], swaps[1::2])))  # (raises what a swap raised)
         if files_before is None:
             _delete_all_but(out_dir, set(folder.written))
         else:

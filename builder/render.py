@@ -387,18 +387,26 @@ class Renderer:
             older=Urls.home_page(number + 1) if number < page_count else None,
             **self._in_the_news(number))
 
-    def _entity_page(self, page: EntityPage, key: tuple[str, str] | None = None, parts: tuple | None = None) -> str:
-        path = Urls.entity(page.entity)
-        if parts is None:  # (plain strings: they unpickle faster than Markup)
-            timeline = (charts.entity_timeline(page, self.period)
-                        if self.period is not None and len(page.appearances) > 1 else None)
-            related = charts.related_bars(page, self.entity_url) if page.related else None
-            parts = (self.seo.entity(page, path), timeline, related)
+    def _page_parts(self, key: tuple[str, str] | None, parts: tuple | None, make: Callable[[], tuple]) -> tuple:
+        """A page's parts (see __init__): `parts`, the last build's, or made now and kept."""
+        if parts is None:
+            parts = make()
             if key is not None:
                 self.made_parts[key] = parts
-        seo, timeline, related = parts
+        return parts
+
+    def _entity_page(self, page: EntityPage, key: tuple[str, str] | None = None, parts: tuple | None = None) -> str:
+        path = Urls.entity(page.entity)
+        seo, timeline, related = self._page_parts(key, parts, partial(self._entity_parts, page, path))
         return self._render("entity.html", path, seo=seo, page=page, timeline=timeline and Markup(timeline),
                             related_chart=related and Markup(related))
+
+    def _entity_parts(self, page: EntityPage, path: str) -> tuple[PageSeo, str | None, str | None]:
+        """Its SEO data and its two charts (plain strings: they unpickle faster than Markup)."""
+        timeline = (charts.entity_timeline(page, self.period)
+                    if self.period is not None and len(page.appearances) > 1 else None)
+        related = charts.related_bars(page, self.entity_url) if page.related else None
+        return self.seo.entity(page, path), timeline, related
 
     def _article_page(self, article: Article, people: list[EntityInArticle], topics: list[EntityInArticle],
                       body_key: str, key: tuple[str, str] | None = None, parts: tuple | None = None) -> str:
@@ -407,12 +415,8 @@ class Renderer:
             body = self.annotated_html(article)
             self.bodies.put(body_key, body)
         path = Urls.article(article.slug)
-        if parts is None:
-            parts = (self.seo.article(article, path),)
-            if key is not None:
-                self.made_parts[key] = parts
-        return self._render("article.html", path, seo=parts[0], article=article,
-                            body=body, people=people, topics=topics)
+        (seo,) = self._page_parts(key, parts, lambda: (self.seo.article(article, path),))
+        return self._render("article.html", path, seo=seo, article=article, body=body, people=people, topics=topics)
 
     def _entities_of(self, article: Article, person: bool) -> list[EntityInArticle]:
         """The people or topics of an article with their counts in it, most quoted first. Only

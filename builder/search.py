@@ -350,13 +350,6 @@ def bundle_dir(number: int) -> str:
     return BUNDLE_DIR if number == 1 else f"{BUNDLE_DIR}-{number}"
 
 
-def plan_shards(root: Path, size: int, single_run_bytes: int | None = None) -> list[list[str]]:
-    """plan_runs for the HTML pages in the folder `root`."""
-    pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
-                   if path.is_file() and not path.is_symlink())
-    return plan_runs(pages, lambda page: str(root / page), size, single_run_bytes)
-
-
 def plan_runs(pages: list[str], path_of: Callable[[str], str], size: int,
               single_run_bytes: int | None = None) -> list[list[str]]:
     """The pages of each Pagefind run, as sorted site paths: a site of at most `size` pages, or

@@ -53,7 +53,6 @@ MAGIC = b"gloss-warm-state 4\n"
 FIRST_FIELDS = ("reads", "gathered", "digests", "job_settings", "page_jobs", "page_parts")
 #: ... and then the per-article memos, read when a build needs them (WarmState.load_memos).
 MEMO_FIELDS = ("analyses", "prepared", "registry", "index")
-KEPT_FIELDS = FIRST_FIELDS + MEMO_FIELDS
 
 
 def _version(code: str) -> bytes:

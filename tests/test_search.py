@@ -16,8 +16,16 @@ from bs4 import BeautifulSoup
 from builder.build import BuildOptions, build
 from builder.config import load_config
 from builder.errors import UserError
-from builder.search import SHARD_SITE_DIR, plan_shards, shard_of
+from builder.search import SHARD_SITE_DIR, plan_runs, shard_of
 from conftest import REPO, TEST_SHARD_PAGES, write_site
+
+
+def plan_shards(root: Path, size: int, single_run_bytes: int | None = None) -> list[list[str]]:
+    """plan_runs for the HTML pages in the folder `root`."""
+    pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
+                   if path.is_file() and not path.is_symlink())
+    return plan_runs(pages, lambda page: str(root / page), size, single_run_bytes)
+
 
 ARTICLE = '+++\ntitle = "Rutte visits Kyiv"\ndate = 2024-10-03\n+++\n\nMark Rutte visited Kyiv.\n'
 
