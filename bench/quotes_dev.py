@@ -33,10 +33,10 @@ import sys
 import time
 from pathlib import Path
 
-import spacy
 from spacy.tokens import DocBin
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from builder.nlp import GLUED_QUOTE_MARK, load_model, with_plain_spaces  # noqa: E402
 from builder.quotes import find_quotes  # noqa: E402
 from builder.records import BLOCK_SEPARATOR, CharSpan, MentionFound  # noqa: E402
 
@@ -57,7 +57,8 @@ def analysed_text(markdown: str) -> str:
         text = "\n".join(line for line in lines if line).strip()
         if text and set(text) - set("*-_ "):
             blocks.append(text)
-    return BLOCK_SEPARATOR.join(blocks)
+    # Markdown's backslash escapes ("\\- Sanders." is not a list item) render as the mark alone
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", BLOCK_SEPARATOR.join(blocks))
 
 
 def mentions_of(doc, with_titles: bool) -> tuple[MentionFound, ...]:
@@ -92,12 +93,13 @@ def display_name(speaker_text: str, mentions) -> str:
 
 
 def load_docs(nlp, texts, cache_dir: Path, use_cache: bool):
-    key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()[:16]
+    key = hashlib.sha1("\x00".join([GLUED_QUOTE_MARK, "plain-spaces", *texts]).encode()).hexdigest()[:16]
     path = cache_dir / f"quotes_dev_{key}.spacy"
     if use_cache and path.exists():
         return list(DocBin().from_disk(path).get_docs(nlp.vocab)), 0.0
     t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts, n_process=2, batch_size=16))
+    # as the build parses them: its tokenizer settings (load_model) and plain spaces
+    docs = list(nlp.pipe((with_plain_spaces(t) for t in texts), n_process=2, batch_size=16))
     elapsed = time.perf_counter() - t0
     bin_ = DocBin(store_user_data=False)
     for d in docs:
@@ -145,7 +147,7 @@ def main() -> None:
         files = files[: args.limit]
     slugs = [f.stem for f in files]
     texts = [analysed_text(f.read_text(encoding="utf-8")) for f in files]
-    nlp = spacy.load(MODEL)
+    nlp = load_model(MODEL)
     docs, parse_s = load_docs(nlp, texts, Path(args.cache_dir), not args.no_cache)
 
     all_quotes = []

@@ -69,7 +69,22 @@ def load_model(package: str):
         nlp.remove_pipe(name)
     # Articles up to the content size limit must fit, with room to spare.
     nlp.max_length = max(nlp.max_length, 3_000_000)
+    split_glued_quote_marks(nlp)
     return nlp
+
+
+#: A double quote mark between two words, and the punctuation just before it: news text often
+#: loses the space after a closing mark ("paranoia,”Clinton said"), and spaCy's rules keep
+#: such a run as one token, which hides the speaker's name from the parse and the NER.
+GLUED_QUOTE_MARK = r"(?<=\w)[,.!?;:](?=[“”\"]\S)|(?<=\S)[“”\"](?=\S)"
+
+
+def split_glued_quote_marks(nlp) -> None:
+    """Make the tokenizer split a double quote mark from the words it touches."""
+    import re
+    pattern = nlp.tokenizer.infix_finditer.__self__.pattern
+    if GLUED_QUOTE_MARK not in pattern:
+        nlp.tokenizer.infix_finditer = re.compile(f"{pattern}|{GLUED_QUOTE_MARK}").finditer
 
 
 # --- one Doc -> records ---------------------------------------------------------------------
@@ -133,6 +148,24 @@ def analyse_doc(doc) -> ArticleAnalysis:
 # --- many texts -> records ------------------------------------------------------------------
 
 
+#: Spaces that are not word breaks to spaCy. News text is full of no-break spaces ("Gov.\xa0John
+#: Kasich"); spaCy makes each a token of its own, which splits the name in the parse and the NER
+#: and makes "Stu\xa0Burguiere" another name than "Stu Burguiere". Each becomes a plain space,
+#: one character for one, so every offset into the analysed text stays true.
+_PLAIN_SPACES = str.maketrans({"\xa0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ",
+                               "\u202f": " "})
+
+
+def with_plain_spaces(text: str) -> str:
+    return text.translate(_PLAIN_SPACES)
+
+
+def analyse_texts(nlp, texts: list[str]) -> list[ArticleAnalysis]:
+    """The analyses of `texts`, in order."""
+    plain = (with_plain_spaces(text) for text in texts)
+    return [analyse_doc(doc) for doc in nlp.pipe(plain, batch_size=BATCH_SIZE)]
+
+
 def _worker_init(package: str) -> None:
     # each worker uses one core; stop numpy's BLAS from spawning threads that fight over it
     load_model(package)
@@ -140,8 +173,7 @@ def _worker_init(package: str) -> None:
 
 def _worker_analyse(job: tuple[str, list[str]]) -> list[ArticleAnalysis]:
     package, texts = job
-    nlp = load_model(package)
-    return [analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
+    return analyse_texts(load_model(package), texts)
 
 
 #: At most this many articles edited since the last build: spaCy is started in a process of its
@@ -226,7 +258,7 @@ def _serve_texts(package: str, connection) -> None:
         if texts is None:
             return
         try:
-            connection.send([analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)])
+            connection.send(analyse_texts(nlp, texts))
         except Exception as exc:  # noqa: BLE001 - reported by analysing in the parent instead
             connection.send(repr(exc))
 
@@ -279,8 +311,7 @@ class Analyser:
                 texts = [text for _, text in self._pending]
                 analyses = self.early.analyse(texts) if self.early is not None else None
                 if analyses is None:
-                    nlp = load_model(self.package)
-                    analyses = [analyse_doc(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
+                    analyses = analyse_texts(load_model(self.package), texts)
                 for (key, _), analysis in zip(self._pending, analyses):
                     yield key, analysis
             return

@@ -223,6 +223,14 @@ magazine outlet station channel website site publication ministry department off
 administration government party union association institute council board firm bank court
 team daily tabloid broadcaster service corporation
 """.split())
+# Head nouns of descriptions that stand for a person by their role ("the Florida senator",
+# "the New York businessman"): with "the", they refer back to someone already named.
+ROLE_NOUNS = frozenset("""
+senator governor president congressman congresswoman representative lawmaker mayor candidate
+nominee businessman businesswoman billionaire mogul secretary minister chancellor
+chairman chairwoman leader speaker ambassador director executive founder host anchor
+commentator columnist pastor judge justice general admiral officer prosecutor attorney
+""".split())
 # Nouns whose "for X" / "of X" names whom they speak for ("a spokesman for Sanders").
 SPOKES_NOUNS = frozenset("""
 spokesman spokeswoman spokesperson representative campaign office spokespeople
@@ -601,6 +609,7 @@ def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
 
 
 _WH_WORDS = frozenset("who whom whose which".split())
+_RELATIVE_PRONOUNS = frozenset("which that who whom".split())
 
 
 def _in_relative_clause(tok: Token, verb: Token) -> bool:
@@ -969,6 +978,42 @@ def _resolve_description(art: _Article, subj: Token,
         k -= 1
     if head in ORG_NOUNS:
         return _recent_org(art, before_char)
+    if head in ROLE_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+        beside = _name_beside(art, subj)
+        if beside is not None or subj.dep_ == "appos":
+            return beside
+        # "Marco Rubio spoke in Miami, where Trump leads. The Florida senator said…": a role
+        # the article never gave anyone by name refers back to whom the story is about, the
+        # person last written about as the subject of a sentence (not of a clause inside one)
+        return _recent_main_subject(art, before_char)
+    return None
+
+
+def _name_beside(art: _Article, subj: Token) -> tuple[int, int, str] | None:
+    """The person a role is set beside with a comma, whatever the parse made of the two:
+    "Jo Doe, the chair of the party, said" and "the chair of the party, Jo Doe, said"."""
+    first, last = subj.left_edge.i, subj.right_edge.i
+    if first >= 2 and art.doc[first - 1].text == ",":
+        k = art.mention_of[first - 2]
+        if k >= 0 and art.mentions[k].label == "PERSON":
+            return art.mention_span(k)
+    for i in range(first + 1, last + 1):
+        k = art.mention_of[i]
+        if k >= 0 and art.mentions[k].label == "PERSON" and art.doc[i - 1].text == ",":
+            return art.mention_span(k)
+    return None
+
+
+def _recent_main_subject(art: _Article, before_char: int) -> tuple[int, int, str] | None:
+    k = bisect_left(art.mention_starts, before_char) - 1
+    while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
+        m = art.mentions[k]
+        tok = art.doc[art.tok_at(m.span.end - 1)]
+        # a person, even where the NER labels this one mention otherwise ("Trump" as an ORG)
+        if (m.label == "PERSON" or art.name_labels.get(tok.text) == "PERSON") and \
+                art.quote_of[tok.i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT":
+            return (m.span.start, m.span.end, "PERSON")
+        k -= 1
     return None
 
 
@@ -1081,8 +1126,8 @@ def _cue_after_comma(art: _Article, q: _Quote, after: list[int]):
             return (tok, head, "verb-noun") if head is not None else None
         if tok.pos_ == "VERB" or _is_reporting(tok):
             subj = _subject_of(art, tok)
-            if subj is None or subj.i <= q.last_tok:
-                return None
+            if subj is None or subj.i <= q.last_tok or subj.lower_ in _RELATIVE_PRONOUNS:
+                return None  # "its “Bathroom Bill,” which allows…": the quote is a name
             # "X fumed" with X opening the clause, or "fumed X" with the verb opening it
             if (subj.i < tok.i and subj.left_edge.i <= first + 1) or \
                     (i <= first + 1 and subj.i > tok.i):
@@ -1109,7 +1154,28 @@ def _cue_verb_before(art: _Article, before: list[int]):
     subj = _own_subject(art, verb)
     if subj is None or subj.i > verb.i:
         return None
+    if subj.lower_ in _WH_WORDS or subj.lower_ == "what":
+        return None  # "Doe apologized for what happened:": not what happened speaking
     return verb, subj, verb.lemma_.lower()
+
+
+def _cue_colon_clause(art: _Article, before: list[int]):
+    """Doe has since apologized for what happened: “…” — a clause that ends with a colon
+    right before the quote and whose main verb has a person or organisation for subject
+    introduces the quote, whatever the verb, when no reporting verb does."""
+    words = [i for i in before if not art.doc[i].is_space]
+    if len(words) < 3 or art.doc[words[-1]].text != ":":
+        return None
+    inside = set(words)
+    for i in words:
+        verb = art.doc[i]
+        if verb.pos_ not in ("VERB", "AUX") or (verb.head.i in inside and verb.head is not verb):
+            continue  # not the clause's main verb
+        subj = _own_subject(art, verb)
+        if subj is not None and subj.i < verb.i and _name_label(art, subj) in ("PERSON", "ORG"):
+            return verb, subj, verb.lemma_.lower()
+        return None
+    return None
 
 
 def _bare_attribution(art: _Article, verb: Token) -> bool:
@@ -1190,6 +1256,7 @@ def _cues(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int
     if has_before:
         yield _cue_verb_before(art, before)
         yield _cue_in_window(art, before, prefer_last=True)
+        yield _cue_colon_clause(art, before)
     if after:
         cue = _cue_in_window(art, after[:15], prefer_last=False)
         # “…it is over.” Smith said the plan...: a new sentence

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builder import nlp as nlp_module
-from builder.nlp import Analyser, analyse_doc, mentions_in, resolve_model
+from builder.nlp import Analyser, analyse_doc, analyse_texts, mentions_in, resolve_model
 from builder.errors import UserError
 
 TEXTS = [
@@ -27,6 +27,26 @@ def test_mentions_keep_names_and_drop_junk_and_possessives(nlp):
 def test_a_person_mention_carries_the_words_that_describe_it(nlp):
     (rutte,) = [m for m in mentions_in(nlp(TEXTS[0])) if m.text == "Mark Rutte"]
     assert rutte.title == "Longtime Dutch Prime Minister"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("“Imagine the two of them on one stage,” mused radio co-host Stu\xa0Burguiere.",
+     "Stu Burguiere"),  # the no-break space splits the name: "Stu" alone
+    ("“The levee will hold,” said Mayor\xa0Ann\xa0Ortiz.", "Ann Ortiz"),  # another name
+])
+def test_a_no_break_space_inside_a_name_is_a_space_and_offsets_stay_true(nlp, text, name):
+    (analysis,) = analyse_texts(nlp, [text])
+    (mention,) = [m for m in analysis.mentions if m.label == "PERSON"]
+    assert mention.text == name
+    assert text[mention.span.start:mention.span.end].replace("\xa0", " ") == name
+    (quote,) = analysis.quotes
+    assert quote.speaker_text == name
+
+
+def test_a_quote_mark_glued_to_the_next_word_is_a_token_of_its_own(nlp):
+    words = [t.text for t in nlp("the paranoia,”Clinton said, and“we will win”")]
+    assert words[:6] == ["the", "paranoia", ",", "”", "Clinton", "said"]
+    assert words[-5:] == ["“", "we", "will", "win", "”"]
 
 
 def test_worker_processes_give_what_one_process_gives(nlp, monkeypatch):

