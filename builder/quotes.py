@@ -62,9 +62,17 @@ point) and by paragraph ends; spaCy's own sentences are not used because they ca
    the quote, whatever the verb ("When Roe suggested…, Doe fired back: “…”" is Doe);
    else a reporting verb or "according to X" elsewhere in the quote's sentence (after a quote
    that ends with a full stop only a bare "X said." counts: "X said the plan..." after a
-   finished quote starts a new statement);
-6. for a quote inside a sentence with no reporting verb, the subject of the clause that
+   finished quote starts a new statement); else a clause ending with a colon whose main verb
+   has a person or organisation for subject ("Doe has since apologized for what happened:
+   “…”": Doe, not "what happened");
+6. a person's possessive right before the quote ("Obama's “if you like your plan, you can
+   keep it” promise", cue "possessive"), only when nothing above fired: "Trump's “coarse
+   effusion,” Will wrote" is Will's description, and an organisation's possessive is most
+   often a title (CNN's “State of the Union”);
+7. for a quote inside a sentence with no reporting verb, the subject of the clause that
    governs it ("cue" = "subject").
+A quote followed by ", which…" or ", that…" is a name ("its “Bathroom Bill,” which
+allows…"): the relative clause's verb is no attribution.
 When the quote's sentence also says "according to X" and X is a name, X is the speaker:
 "“…,” Sanders said, according to CNN" → CNN. The source that vouches for the quote is the
 outer one; this is the convention of the attribution corpus we measured against. A
@@ -109,6 +117,15 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   name: "NATO Secretary General Mark Rutte", "Mark Rutte, the NATO chief"; "Sen." counts
   as "senator"), so they work whether or not the mentions stage fills `title`.
   "The newspaper", "the network", "the campaign"... → the latest organisation mention.
+* A role with "the" that the article gave nobody by name ("the Florida senator", "the New
+  York businessman": head nouns in ROLE_NOUNS) is the person set beside it with a comma,
+  however the parse hangs the two ("Jo Doe, the chair of the party, recalled"; "the chair
+  of the party, Jo Doe, said"), else whom the story is about: the latest person, outside
+  quotes, who is the subject of a sentence's main verb, named or he/she ("Marco Rubio spoke
+  in Miami, where Trump leads. The Florida senator said…" is Rubio, not Trump).
+* In the passive, a verb whose object is whom the words address or describe (ask, tell,
+  call, accuse...: ADDRESSED_VERBS) has the speaker in its "by" phrase: "Brandt was asked by
+  host Ivo Renner, “…”" is Renner, and "He was asked, “…”" names nobody.
 * A description that brings in someone new ("a", "an", "one", "another", "some", "several",
   a number: "said one Florida strategist", "a paper") never resolves to an earlier person or
   organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase).
@@ -202,6 +219,9 @@ NOT_INVERTED_VERBS = frozenset("""
 tell inform call describe dub label term brand characterize characterise praise criticize
 criticise attack accuse blast slam mock hail applaud urge remind assure thank
 """.split())
+# Reporting verbs whose object is whom the words are addressed to or about: in the passive
+# ("was asked", "was told", "was called"), their subject is that person, not the speaker.
+ADDRESSED_VERBS = NOT_INVERTED_VERBS | frozenset("ask question quiz press".split())
 # Determiners and quantifiers of a noun phrase that brings in someone new ("a New Hampshire
 # Republican said", "one strategist said", "several Democrats said"; a number counts too:
 # "two Republicans said"): such a phrase never refers back to a named person or group, and
@@ -530,6 +550,13 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
     names nobody: "a White House official said"); a subject reached by climbing to another
     verb only counts if it resolves, else the climb goes on ("X said the move was made by
     Y and said “…”", where the parser hangs the second "said" on "made")."""
+    if verb.lemma_.lower() in ADDRESSED_VERBS and \
+            any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        # "Sanders was asked by host Bill Maher, “…”": the one asked is not who speaks; the
+        # agent is, and without one nobody named is ("Trump was asked, “…”")
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        return _resolve(art, pobj, before_char)
     tok = verb
     for step in range(6):
         subj = _own_subject(art, tok)
@@ -1005,15 +1032,21 @@ def _name_beside(art: _Article, subj: Token) -> tuple[int, int, str] | None:
 
 
 def _recent_main_subject(art: _Article, before_char: int) -> tuple[int, int, str] | None:
-    k = bisect_left(art.mention_starts, before_char) - 1
-    while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
-        m = art.mentions[k]
-        tok = art.doc[art.tok_at(m.span.end - 1)]
-        # a person, even where the NER labels this one mention otherwise ("Trump" as an ORG)
-        if (m.label == "PERSON" or art.name_labels.get(tok.text) == "PERSON") and \
-                art.quote_of[tok.i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT":
-            return (m.span.start, m.span.end, "PERSON")
-        k -= 1
+    """The latest person, outside quotes, who is the subject of a sentence's main verb: named
+    ("Rubio spoke") or he/she ("At the moment Christie learned…, he was clocking…")."""
+    i = art.tok_at(before_char) - 1
+    while i >= 0 and art.starts[i] >= before_char - 3000:
+        tok = art.doc[i]
+        if art.quote_of[i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT":
+            if tok.lower_ in ("he", "she"):
+                return _recent_person(art, tok.idx, tok.lower_)
+            k = art.mention_of[i]
+            # a person, even where the NER labels this one mention otherwise ("Trump", ORG)
+            if k >= 0 and (art.mentions[k].label == "PERSON" or
+                           art.name_labels.get(tok.text) == "PERSON"):
+                m = art.mentions[k]
+                return (m.span.start, m.span.end, "PERSON")
+        i -= 1
     return None
 
 
@@ -1204,6 +1237,16 @@ def _cue_colon_name(art: _Article, before: list[int], before_char: int):
     return tok, tok, "colon"
 
 
+def _cue_possessor(art: _Article, q: _Quote):
+    """Obama's “if you like your plan, you can keep it” promise: words a person owns (an
+    organisation's are most often a title: CNN's “State of the Union”)."""
+    i = q.first_tok - 1
+    if i < 1 or art.doc[i].tag_ != "POS" or art.quote_of[i - 1] >= 0:
+        return None
+    name = art.doc[i - 1]
+    return (name, name, "possessive") if _name_label(art, name) == "PERSON" else None
+
+
 def _cue_byline(art: _Article, before: list[int]):
     """Polls were not wrong, just early - Jo Doe: “…” — in a digest of excerpts, a dash, a
     name and a colon right before the quote sign it, whatever the headline before the dash
@@ -1262,6 +1305,8 @@ def _cues(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int
         # “…it is over.” Smith said the plan...: a new sentence
         if cue is None or q.inner_end != "." or _bare_attribution(art, cue[0]):
             yield cue
+    # last: "Trump's “coarse effusion,” Will wrote" is Will's description of Trump's words
+    yield _cue_possessor(art, q)
 
 
 def _attribute(art: _Article, q: _Quote, qid: int) -> None:
@@ -1295,7 +1340,7 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
             kind = "colon"
         elif kind == "according-to":
             q.speaker = _resolve_source(art, subj, start_char)
-        elif kind in ("colon", "verb-noun"):
+        elif kind in ("colon", "verb-noun", "possessive"):
             q.speaker = _resolve(art, subj, start_char)
         else:
             q.speaker = _speaker_of_verb(art, verb, start_char)

@@ -689,3 +689,37 @@ def test_a_passage_over_paragraphs_with_titles_in_it_keeps_its_speaker(run):
                        "allows the port to borrow more.",
                        "\"We will fight it in every court.\"")
     assert [speaker_last_word(q) for q in quotes] == ["Ortiz", "Ortiz", "Ortiz"]
+
+
+@pytest.mark.parametrize("paragraphs, speaker", [
+    (["Senator Tomas Brandt was asked by host Ivo Renner, “Will you vote for the harbor bill "
+      "this week?”"], "Ivo Renner"),
+    # asked by nobody named: not the one asked
+    (["Senator Tomas Brandt spoke to voters in Dover on Monday. He was asked, “Will you vote "
+      "for the harbor bill this week?”"], None),
+    (["Senator Tomas Brandt was called “a coward and a liar” by Mayor Ann Ortiz."], "Ann Ortiz"),
+])
+def test_in_the_passive_the_one_asked_or_called_is_not_the_speaker(run, paragraphs, speaker):
+    text, quotes = run(*paragraphs)
+    assert only(quotes).speaker_text == speaker
+
+
+def test_words_a_person_owns_are_theirs(run):
+    text, quotes = run("Unions have fought the plan for years. It is the persistent pull of "
+                       "Obama's “if you like your plan, you can keep it” promise.")
+    q = only(quotes)
+    assert (q.speaker_text, q.cue) == ("Obama", "possessive")
+
+
+def test_a_possessive_before_a_quote_yields_to_the_sentences_reporting_verb(run):
+    # Renner describes Brandt's speech: the words are Renner's
+    text, quotes = run("From Tomas Brandt’s “coarse, vulgar and nasty hour-long speech” in "
+                       "Dover to his call for a wall, Ivo Renner described Brandt as a danger.")
+    assert speaker_last_word(only(quotes)) == "Renner"
+
+
+def test_a_role_refers_to_the_main_subject_even_as_a_pronoun(run):
+    text, quotes = run("At the moment Chris Christie learned he had been bumped off the stage, he "
+                       "was on his 44th day in New Hampshire. Sooner or later, the New Jersey "
+                       "governor told reporters, “it starts to pay off.”")
+    assert speaker_last_word(only(quotes)) == "Christie"
