@@ -560,11 +560,15 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
     tok = verb
     for step in range(6):
         subj = _own_subject(art, tok)
-        if step > 0 and _reported_clause(tok):
+        if step > 0 and _reported_clause(tok) and art.same_sentence(tok.i, tok.head.i):
             subj = None  # "Trump said that Romney had “…,” adding": not Romney's adding
         if subj is not None:
             speaker = _resolve(art, subj, before_char)
-            if speaker is not None or step == 0 or _anonymous_member(art, subj) is not None:
+            # an unnamed member stops the climb only as the subject of a reporting verb ("a
+            # senior official said, adding"): "denied that a shakeup is coming, explaining"
+            # is still the denier's explaining
+            if speaker is not None or step == 0 or \
+                    (_anonymous_member(art, subj) is not None and _is_reporting(tok)):
                 return speaker
         if tok.dep_ == "relcl":
             return _resolve(art, tok.head, before_char)

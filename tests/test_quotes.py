@@ -723,3 +723,11 @@ def test_a_role_refers_to_the_main_subject_even_as_a_pronoun(run):
                        "was on his 44th day in New Hampshire. Sooner or later, the New Jersey "
                        "governor told reporters, “it starts to pay off.”")
     assert speaker_last_word(only(quotes)) == "Christie"
+
+
+def test_a_participle_after_a_clause_about_a_thing_is_the_subjects(run):
+    # "a campaign shakeup" is not an unnamed person who explains: Whitfield explains
+    text, quotes = run("Reached by the Ledger, Dana Whitfield denied the notion that a campaign "
+                       "shakeup is coming, explaining that she was “taking a day off.” She "
+                       "pointed to the mayor's comments.")
+    assert speaker_last_word(only(quotes)) == "Whitfield"
