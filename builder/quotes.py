@@ -49,7 +49,9 @@ point) and by paragraph ends; spaCy's own sentences are not used because they ca
    whatever the headline before the dash says;
 2. the parse: climbing from the quote's words, inside the quote's sentence, to the first
    reporting verb that governs them ("…,” Rutte said", "said Rutte", "Rutte said: “…”",
-   "Rutte told reporters that “…”", "Obama said he was “surprised and troubled”"). When
+   "Rutte told reporters that “…”", "Obama said he was “surprised and troubled”"), but
+   not a relative clause before the quote ("Nothing the president said “…,” the senator
+   said": a parse that hangs the quote on the clause). When
    that verb, before the quote, is inside a clause that another reporting verb before it
    reports, the outer one vouches for the quote: "Doe said she is sure Roe will continue
    to be “…”" and "Doe said Roe begged him and “…”" are Doe's;
@@ -128,7 +130,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   host Ivo Renner, “…”" is Renner, and "He was asked, “…”" names nobody.
 * A description that brings in someone new ("a", "an", "one", "another", "some", "several",
   a number: "said one Florida strategist", "a paper") never resolves to an earlier person or
-  organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase).
+  organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase), and so
+  are a text by or in a named source: "a study by Peter Schott", "an editorial in the
+  Register".
 * An unnamed member of a group is not the group (`_anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
@@ -263,6 +267,7 @@ SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson spokespeople".split
 DOCUMENT_NOUNS = frozenset("""
 report statement poll survey readout account release memo letter study analysis filing
 transcript email tweet post article editorial story investigation review document paper
+ad advertisement commercial opinion ruling complaint lawsuit book column blog video
 """.split())
 # Abbreviated titles, so "Sen. Bernie Sanders" resolves "the senator".
 TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
@@ -516,9 +521,11 @@ def _own_subject(art: _Article, tok: Token) -> Token | None:
              art.same_sentence(child.i, tok.i) and child.pos_ not in _NOT_SUBJECT_POS]
     if len(found) > 1:
         # two subjects is a parse that split a title from its name ("said Army Capt. Jo
-        # Doe" → "Capt", "Doe"): the person is the subject
+        # Doe" → "Capt", "Doe"): the person is the subject; else the one nearest the verb
+        # (in "Nothing the president said “…,” the senator said" the parse gives the last
+        # "said" both "Nothing" and "senator")
         people = [c for c in found if _name_label(art, c) == "PERSON"]
-        return people[-1] if people else found[0]
+        return people[-1] if people else min(found, key=lambda c: abs(c.i - tok.i))
     return found[0] if found else None
 
 
@@ -698,7 +705,10 @@ def _cue_from_tree(art: _Article, q: _Quote, qid: int):
         for _ in range(_MAX_CLIMB):
             if not _in_quote_sentence(art, q, tok.i):
                 break
-            if art.quote_of[tok.i] < 0 and _is_reporting(tok):
+            # not a relative clause before the quote: in "Nothing the president said “will
+            # help,” the senator said" the parse hangs the quote on the clause
+            if art.quote_of[tok.i] < 0 and _is_reporting(tok) and \
+                    not (tok.dep_ == "relcl" and tok.i < q.first_tok):
                 subj = _subject_of(art, tok)
                 if subj is not None:
                     return _outer_reporter(art, q, tok, subj)
@@ -971,8 +981,11 @@ def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
             cands = [child] + [t for t in child.children if t.dep_ == "compound"]
         elif child.dep_ == "prep" and ((child.lower_ in ("for", "of") and
                                          _norm_title(head.text) in SPOKES_NOUNS)
-                                        or child.lower_ == "from"):
-            # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's
+                                        or child.lower_ == "from" or
+                                        (child.lower_ in ("by", "in") and
+                                         _norm_title(head.text) in DOCUMENT_NOUNS)):
+            # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's, and so are
+            # "a study by the ACLU" and "an editorial in the Register" the author's
             cands = [t for t in child.children if t.dep_ == "pobj"]
         for t in cands:
             k = art.mention_of[t.i]

@@ -731,3 +731,22 @@ def test_a_participle_after_a_clause_about_a_thing_is_the_subjects(run):
                        "shakeup is coming, explaining that she was “taking a day off.” She "
                        "pointed to the mayor's comments.")
     assert speaker_last_word(only(quotes)) == "Whitfield"
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("A 2013 study by economists Peter Schott and Justin Pierce said the law caused a "
+     "\"major change in the county's trade policy.\"", "Peter Schott"),
+    ("The plan was mocked in print. A Wednesday editorial in The Dover Ledger said \"there are "
+     "invertebrates that have shown more spine than this council.\"", "The Dover Ledger"),
+])
+def test_a_text_by_or_in_a_named_source_is_its_authors(run, sentence, speaker):
+    text, quotes = run(sentence)
+    assert only(quotes).speaker_text == speaker
+
+
+def test_a_relative_clause_before_the_quote_is_not_its_attribution(run):
+    # the parse hangs the quote on "the mayor said" and gives the last "said" two subjects
+    text, quotes = run("Sen. Tomas Brandt, appearing on the radio, said the mayor failed to "
+                       "act. Nothing the mayor said \"will calm people's fears,\" the Vermont "
+                       "senator said.")
+    assert speaker_last_word(only(quotes)) == "Brandt"
