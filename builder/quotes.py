@@ -149,6 +149,10 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   speaker. Before the verb, a name that only modifies another name's apposition is passed
   over ("Gene Sperling, a Clinton adviser, said" → Sperling), and a word the NER labels a name
   elsewhere counts when it stands right before the verb ("“…,” Trump barked", "Trump" unlabelled).
+* A subject that describes someone without naming them ("Clinton’s right-hand woman rallied
+  supporters, saying") is the name set beside it with a comma, if any ("The editor I spoke
+  to, Tim Grieve, cut in to announce"), else nobody: the names near the verb are looked at
+  only when the parse gives no subject at all.
 * Anything else ("a White House official said") names nobody: the speaker stays None.
 
 A passage quoted over several paragraphs (its first piece left open, the next paragraphs
@@ -565,11 +569,14 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
         return _resolve(art, pobj, before_char)
     tok = verb
+    described = None  # a subject met that describes someone it does not name
     for step in range(6):
         subj = _own_subject(art, tok)
         if step > 0 and _reported_clause(tok) and art.same_sentence(tok.i, tok.head.i):
             subj = None  # "Trump said that Romney had “…,” adding": not Romney's adding
         if subj is not None:
+            if described is None and subj.pos_ == "NOUN":
+                described = subj
             speaker = _resolve(art, subj, before_char)
             # an unnamed member stops the climb only as the subject of a reporting verb ("a
             # senior official said, adding"): "denied that a shakeup is coming, explaining"
@@ -582,6 +589,10 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
         if tok.head is tok or not art.same_sentence(tok.i, tok.head.i):
             break
         tok = tok.head
+    if described is not None:
+        # "The editor I spoke to, Tim Grieve, cut in to announce": the name set beside it;
+        # "Clinton’s right-hand woman rallied…, saying": nobody named, not a name nearby
+        return _name_beside(art, described)
     for tok in _adjacent_names(art, verb):
         speaker = _resolve(art, tok, before_char)
         if speaker is not None or _anonymous_member(art, tok) is not None:

@@ -750,3 +750,17 @@ def test_a_relative_clause_before_the_quote_is_not_its_attribution(run):
                        "act. Nothing the mayor said \"will calm people's fears,\" the Vermont "
                        "senator said.")
     assert speaker_last_word(only(quotes)) == "Brandt"
+
+
+def test_a_subject_that_names_nobody_is_not_replaced_by_a_name_nearby(run):
+    # "the governor’s right-hand woman" speaks; the Catholics she mentions do not
+    text, quotes = run("In response to the mayor's proposal to bar Catholics from the parade, "
+                       "the governor’s right-hand woman rallied supporters, saying: “We have to "
+                       "be ready to stop him.”")
+    assert only(quotes).speaker_text is None
+
+
+def test_a_described_subject_with_a_name_beside_it_is_that_name(run):
+    text, quotes = run("The editor I was talking to, Tim Grieve, interrupted me in mid-sentence "
+                       "to announce, “And there goes the franchise.”")
+    assert only(quotes).speaker_text == "Tim Grieve"
