@@ -93,7 +93,7 @@ def display_name(speaker_text: str, mentions) -> str:
 
 
 def load_docs(nlp, texts, cache_dir: Path, use_cache: bool):
-    key = hashlib.sha1("\x00".join([GLUED_QUOTE_MARK, "plain-spaces", *texts]).encode()).hexdigest()[:16]
+    key = hashlib.sha1("\x00".join([GLUED_QUOTE_MARK, "plain-spaces-3", *texts]).encode()).hexdigest()[:16]
     path = cache_dir / f"quotes_dev_{key}.spacy"
     if use_cache and path.exists():
         return list(DocBin().from_disk(path).get_docs(nlp.vocab)), 0.0
@@ -168,7 +168,7 @@ def main() -> None:
             all_quotes.append({
                 "id": f"{slug}-q{k}", "article": slug, "url": f"/{slug}/#q{k}", "text": q.text,
                 "speaker": f"{slug}-{name}" if name else None, "speaker_name": name,
-                "cue": q.cue,
+                "cue": q.cue, "source": q.source_text,
             })
     if args.timing:
         compare_timing(nlp, texts[: args.timing], args.titles)

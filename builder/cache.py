@@ -17,7 +17,7 @@ from pathlib import Path
 from .records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound, SentenceFound
 
 #: Bump when anything in nlp.py or quotes.py changes what an analysis contains.
-ANALYSIS_VERSION = "9"
+ANALYSIS_VERSION = "10"
 CACHE_DIR_NAME = ".gloss-cache"
 
 
@@ -56,6 +56,7 @@ def analysis_to_json(analysis: ArticleAnalysis) -> dict:
             "pieces": [[p.start, p.end] for p in q.pieces], "text": q.text,
             "speaker": [q.speaker.start, q.speaker.end] if q.speaker else None,
             "speaker_text": q.speaker_text, "speaker_label": q.speaker_label, "cue": q.cue,
+            "source_text": q.source_text,
         } for q in analysis.quotes],
         "sentences": [[s.span.start, s.span.end] for s in analysis.sentences],
     }
@@ -69,6 +70,7 @@ def analysis_from_json(data: dict) -> ArticleAnalysis:
         pieces=tuple(_span(p) for p in q["pieces"]), text=str(q["text"]),
         speaker=_span(q["speaker"]) if q["speaker"] is not None else None,
         speaker_text=q["speaker_text"], speaker_label=q["speaker_label"], cue=str(q["cue"]),
+        source_text=q["source_text"],
     ) for q in data["quotes"])
     sentences = tuple(SentenceFound(_span(s)) for s in data["sentences"])
     return ArticleAnalysis(mentions, quotes, sentences)

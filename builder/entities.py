@@ -508,7 +508,9 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
                 speaker_id = named_id
             elif quote.speaker is not None:
                 speaker_id = next((m.entity_id for m in mentions if m.span.overlaps(quote.speaker)), None)
-            quotes.append(Quote(f"{QUOTE_ID_PREFIX}{number}", quote.pieces, quote.text, speaker_id, quote.cue))
+            source = quote.source_text if speaker_id is None and named is None else None
+            quotes.append(Quote(f"{QUOTE_ID_PREFIX}{number}", quote.pieces, quote.text, speaker_id,
+                                quote.cue, source))
         entities_here = ArticleEntities(tuple(mentions), tuple(quotes), tag_ids)
         if memo is not None:
             kept[article.slug] = (inputs, AliasMatcher.first_words(article.text), entities_here)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import os
+import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -154,10 +155,22 @@ def analyse_doc(doc) -> ArticleAnalysis:
 #: one character for one, so every offset into the analysed text stays true.
 _PLAIN_SPACES = str.maketrans({"\xa0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ",
                                "\u202f": " "})
+#: A line break inside a block: a writer who wraps their Markdown at 80 columns leaves one in
+#: the middle of sentences, and spaCy and the quote finder would take it for a paragraph end
+#: (only BLOCK_SEPARATOR, two of them, ends a block), so there it becomes a space too. After
+#: the end of a sentence it stays: text pasted from elsewhere often has one paragraph a line.
+_LONE_LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
+_CLOSING = "”\"’')]"
+
+
+def _joined_line(match: re.Match) -> str:
+    before = match.string[max(0, match.start() - 4):match.start()].rstrip(_CLOSING)
+    return "\n" if before[-1:] in (".", "!", "?") else " "
 
 
 def with_plain_spaces(text: str) -> str:
-    return text.translate(_PLAIN_SPACES)
+    text = text.translate(_PLAIN_SPACES)
+    return _LONE_LINE_BREAK.sub(_joined_line, text) if "\n" in text else text
 
 
 def analyse_texts(nlp, texts: list[str]) -> list[ArticleAnalysis]:

@@ -174,6 +174,13 @@ Quotes with no cue of their own, in order:
   previous paragraph ("continuation").
 Anything else stays unattributed.
 
+Unnamed sources: when the cue's subject is an unnamed member of a group ("said a senior Cruz
+adviser", "according to one intelligence source"), the speaker stays None and `source_text`
+is the article's description of the source: the noun phrase up to its noun, with the words
+after it that still describe it ("one Democrat familiar with the talks"), never a clause
+("a Mexican official", not "who was not authorized to speak"). A quote that shares the
+sentence or continues the words of such a source gets the same description.
+
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
 "subject", "same-sentence", "introduced", "continuation", "signature"; "" when nothing
 attributes the quote. A verb cue with speaker None means the text names nobody ("a source
@@ -271,7 +278,7 @@ SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson spokespeople".split
 DOCUMENT_NOUNS = frozenset("""
 report statement poll survey readout account release memo letter study analysis filing
 transcript email tweet post article editorial story investigation review document paper
-ad advertisement commercial opinion ruling complaint lawsuit book column blog video
+ad advertisement commercial opinion ruling complaint lawsuit book column blog video message
 """.split())
 # Abbreviated titles, so "Sen. Bernie Sanders" resolves "the senator".
 TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
@@ -312,6 +319,7 @@ class _Quote:
     speaker: tuple[int, int, str] | None = None  # (start, end, label)
     cue: str = ""
     strong: bool = False  # attributed by a cue in its own sentence (verb, according to...)
+    source: tuple[int, int] | None = None  # how the text describes an unnamed speaker
 
 
 class _Article:
@@ -1119,6 +1127,26 @@ def _anonymous_member(art: _Article, tok: Token) -> Token | None:
     return head
 
 
+def _unnamed_source(art: _Article, subj: Token) -> tuple[int, int] | None:
+    """How the text describes a speaker it does not name, as a span: "a senior Cruz
+    adviser", "one Democrat familiar with the talks", "a Mexican official" (not "who was not
+    authorized to speak publicly"). None unless the subject is such an unnamed member."""
+    head = _anonymous_member(art, subj)
+    if head is None or art.quote_of[head.i] >= 0:
+        return None
+    doc = art.doc
+    first, last = head.left_edge.i, head.i
+    for child in head.rights:  # words after the noun that still describe it, never a clause
+        end = child.right_edge.i
+        if child.dep_ not in ("prep", "amod") or end - first > 9 or \
+                any(doc[i].is_punct or art.quote_of[i] >= 0 for i in range(last + 1, end + 1)):
+            break
+        last = end
+    if any(art.quote_of[i] >= 0 for i in range(first, last + 1)):
+        return None
+    return (doc[first].idx, doc[last].idx + len(doc[last].text))
+
+
 def _name_label(art: _Article, tok: Token) -> str:
     """PERSON, ORG or NORP when the token is part of such a mention (or of a name the
     article labels elsewhere), else ""."""
@@ -1373,6 +1401,8 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
         else:
             q.speaker = _speaker_of_verb(art, verb, start_char)
         q.cue, q.strong = (verb.lemma_.lower() if kind == "verb-noun" else kind), True
+        if q.speaker is None and subj is not None:
+            q.source = _unnamed_source(art, subj)
         return
     if has_before:
         subj = _sentence_subject(art, q, qid, before)
@@ -1397,9 +1427,9 @@ def _share_in_sentence(art: _Article, quotes: list[_Quote]) -> None:
             if not _same_sentence(art, a, b):
                 continue
             if a.strong and not b.strong:
-                b.speaker, b.cue, b.strong = a.speaker, "same-sentence", True
+                b.speaker, b.source, b.cue, b.strong = a.speaker, a.source, "same-sentence", True
             elif b.strong and not a.strong:
-                a.speaker, a.cue, a.strong = b.speaker, "same-sentence", True
+                a.speaker, a.source, a.cue, a.strong = b.speaker, b.source, "same-sentence", True
 
 
 def _continue_speakers(art: _Article, quotes: list[_Quote]) -> None:
@@ -1419,8 +1449,9 @@ def _continue_speakers(art: _Article, quotes: list[_Quote]) -> None:
                 q.speaker, q.cue = signed, "signature"
             elif intro is not None:
                 q.speaker, q.cue = intro, "introduced"
-            elif prev is not None and prev.speaker is not None and q.para - prev.last_para <= 1:
-                q.speaker, q.cue = prev.speaker, "continuation"
+            elif prev is not None and (prev.speaker or prev.source) and \
+                    q.para - prev.last_para <= 1:
+                q.speaker, q.source, q.cue = prev.speaker, prev.source, "continuation"
         prev = q
 
 
@@ -1607,5 +1638,6 @@ def find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound,
             speaker=CharSpan(sp[0], sp[1]) if sp else None,
             speaker_text=text[sp[0]:sp[1]] if sp else None,
             speaker_label=sp[2] if sp else None,
-            cue=q.cue if sp or q.strong else ""))
+            cue=q.cue if sp or q.strong else "",
+            source_text=text[q.source[0]:q.source[1]] if q.source and not sp else None))
     return tuple(out)

@@ -88,6 +88,9 @@ class QuoteFound:
     speaker_text: str | None = None
     speaker_label: str | None = None  # PERSON or ORG, as far as the finder knows
     cue: str = ""  # how the speaker was found: "verb", "according-to", "continuation", ...
+    # how the text describes a speaker it does not name ("a senior Cruz adviser"); None when
+    # `speaker` is set or the text says nothing of who spoke
+    source_text: str | None = None
 
 
 @record
@@ -143,6 +146,7 @@ class Quote:
     text: str
     speaker_id: str | None
     cue: str = ""
+    source: str | None = None  # how the text describes an unnamed speaker (no speaker_id)
 
 
 @record

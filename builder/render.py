@@ -472,6 +472,7 @@ class Renderer:
                     "url": self.urls.absolute(Urls.article(article.slug)) + "#" + quote.anchor,
                     "text": quote.text, "speaker": speaker.id if speaker else None,
                     "speaker_name": speaker.name if speaker else None,
+                    "source": quote.source,
                 }) for quote, speaker in zip(article.entities.quotes, speakers)])
             self.job_memo[("api-quotes", article.slug)] = hit
             lines += hit[-1]

@@ -45,9 +45,11 @@ def annotated_cases(draw):
         take = draw(st.integers(1, 3))
         mine, pieces = pieces[:take], pieces[take:]
         number += 1
+        speaker = draw(st.sampled_from(ENTITY_IDS + (None,)))
         quotes.append(Quote(f"quote-{number}", tuple(CharSpan(a, b) for a, b in mine),
-                            " ".join(prose.text[a:b] for a, b in mine),
-                            draw(st.sampled_from(ENTITY_IDS + (None,)))))
+                            " ".join(prose.text[a:b] for a, b in mine), speaker, "",
+                            # an unnamed source's description is text from the article
+                            draw(st.none() | HOSTILE) if speaker is None else None))
     names = {entity_id: draw(HOSTILE) for entity_id in ENTITY_IDS}
     contexts = {entity_id: draw(HOSTILE) for entity_id in ENTITY_IDS}
     linked = draw(st.sets(st.sampled_from(ENTITY_IDS)))  # the others have no page: left as text

@@ -297,6 +297,45 @@ def test_the_speaker_label_links_to_the_speaker(open_page, site_url):
     assert urlsplit(page.url).path == "/" + PERSON
 
 
+UNNAMED_ARTICLE = """+++
+title = "Unnamed"
+date = 2024-10-03
++++
+
+Senator Tomas Brandt spoke in Dover on Monday.
+
+“The campaign has been far too slow to answer the charges,” said one extraordinarily
+influential Massachusetts Democrat familiar with negotiations.
+"""
+
+
+@pytest.fixture(scope="module")
+def unnamed_url(tmp_path_factory):
+    from builder.build import BuildOptions, build
+    root = tmp_path_factory.mktemp("unnamed")
+    (root / "content").mkdir()
+    (root / "site.toml").write_text('title = "Unnamed"\n')
+    (root / "content" / "unnamed.md").write_text(UNNAMED_ARTICLE)
+    server, url = _serve(build(BuildOptions(root=root)).out_dir, "/")
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_an_unnamed_sources_label_shows_the_articles_words_and_wraps_on_a_phone(open_page, unnamed_url):
+    page = open_page(unnamed_url + "articles/unnamed/", viewport={"width": 360, "height": 740})
+    label = page.locator(".quote-speaker--unnamed")
+    assert label.is_visible()
+    seen = label.evaluate("e => getComputedStyle(e, '::before').content + e.innerText")
+    assert re.sub(r"\s+", " ", seen).endswith(
+        "one extraordinarily influential Massachusetts Democrat familiar with negotiations")
+    assert "—" in seen
+    box = label.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360  # it wraps instead of running off
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
 # --- without JavaScript ------------------------------------------------------------------
 
 

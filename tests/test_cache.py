@@ -188,3 +188,17 @@ def test_a_damaged_prepared_cache_is_ignored_and_rewritten(site, markdown_calls,
     markdown_calls.clear()
     run_build(site)
     assert markdown_calls == []  # written again whole
+
+
+def test_an_analysis_comes_back_from_its_json_with_every_field():
+    # a field the JSON leaves out would come back as its default from every cached article
+    from builder.cache import analysis_from_json, analysis_to_json
+    from builder.records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound, SentenceFound
+    analysis = ArticleAnalysis(
+        (MentionFound(CharSpan(0, 9), "Jo Rutten", "PERSON", "Mayor"),),
+        (QuoteFound((CharSpan(20, 30), CharSpan(40, 50)), "a b", CharSpan(0, 9), "Jo Rutten",
+                    "PERSON", "say"),
+         QuoteFound((CharSpan(60, 70),), "c d", None, None, None, "say", "one senior aide")),
+        (SentenceFound(CharSpan(0, 70)),))
+    data = json.loads(json.dumps(analysis_to_json(analysis)))
+    assert analysis_from_json(data) == analysis

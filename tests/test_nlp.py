@@ -43,6 +43,22 @@ def test_a_no_break_space_inside_a_name_is_a_space_and_offsets_stay_true(nlp, te
     assert quote.speaker_text == name
 
 
+def test_a_line_break_inside_a_paragraph_ends_no_sentence(nlp):
+    # Markdown wrapped at 80 columns: the attribution runs over the line break
+    text = ("Senator Tomas Brandt spoke in Dover on Monday.\n\n“The campaign has been far too "
+            "slow to answer the charges,” said\nSenator Tomas Brandt, who chairs the committee.")
+    (analysis,) = analyse_texts(nlp, [text])
+    (quote,) = analysis.quotes
+    assert quote.speaker_text == "Tomas Brandt"
+    assert text[quote.speaker.start:quote.speaker.end] == "Tomas Brandt"  # offsets stay true
+
+
+def test_only_a_line_break_inside_a_sentence_becomes_a_space():
+    from builder.nlp import with_plain_spaces
+    text = "said\nBrandt on Monday.\nHe left.”\nThen\n\nNext\xa0day"
+    assert with_plain_spaces(text) == "said Brandt on Monday.\nHe left.”\nThen\n\nNext day"
+
+
 def test_a_quote_mark_glued_to_the_next_word_is_a_token_of_its_own(nlp):
     words = [t.text for t in nlp("the paranoia,”Clinton said, and“we will win”")]
     assert words[:6] == ["the", "paranoia", ",", "”", "Clinton", "said"]

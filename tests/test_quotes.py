@@ -764,3 +764,38 @@ def test_a_described_subject_with_a_name_beside_it_is_that_name(run):
     text, quotes = run("The editor I was talking to, Tim Grieve, interrupted me in mid-sentence "
                        "to announce, “And there goes the franchise.”")
     assert only(quotes).speaker_text == "Tim Grieve"
+
+
+# --- unnamed sources ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("attribution, source", [
+    ("said a New Hampshire Republican.", "a New Hampshire Republican"),
+    ("said one Democrat familiar with the talks.", "one Democrat familiar with the talks"),
+    # the relative clause is not part of the description
+    ("said a Mexican official who was not authorized to speak publicly.", "a Mexican official"),
+    ("according to one intelligence source.", "one intelligence source"),
+])
+def test_an_unnamed_source_is_described_in_the_articles_words(run, attribution, source):
+    text, quotes = run(f"“The governor will come on strong in the last week,” {attribution}")
+    q = only(quotes)
+    assert (q.speaker_text, q.source_text) == (None, source)
+
+
+def test_a_named_speaker_has_no_unnamed_source(run):
+    text, quotes = run("“The governor will come on strong,” said Tomas Brandt, a Dover Republican.")
+    q = only(quotes)
+    assert (q.speaker_text, q.source_text) == ("Tomas Brandt", None)
+
+
+def test_an_unnamed_source_carries_over_to_the_next_paragraphs_quote(run):
+    text, quotes = run("“The campaign has been slow to answer,” one senior Democrat said.",
+                       "“It cannot wait for the next debate.”")
+    assert [q.source_text for q in quotes] == ["one senior Democrat", "one senior Democrat"]
+    assert [q.speaker_text for q in quotes] == [None, None]
+
+
+def test_a_quote_nobody_is_said_to_have_said_has_no_source(run):
+    text, quotes = run("The weather turned cold overnight.",
+                       "“Nobody expected snow in May, not even the old timers.”")
+    assert only(quotes).source_text is None
