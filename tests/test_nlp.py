@@ -24,6 +24,13 @@ def test_mentions_keep_names_and_drop_junk_and_possessives(nlp):
     assert not any(text.endswith("'s") for text, _ in found)
 
 
+def test_a_verb_that_opens_name_and_colon_is_not_part_of_the_name(nlp):
+    # the NER reads "Stated Stone" as one name; "Said" stays: it is a first name too
+    text = "Roger Stone spoke on the radio.\n\nStated Stone:\n\n“The machines can be rigged.”"
+    people = [m.text for m in mentions_in(nlp(text)) if m.label == "PERSON"]
+    assert people == ["Roger Stone", "Stone"]
+
+
 def test_a_person_mention_carries_the_words_that_describe_it(nlp):
     (rutte,) = [m for m in mentions_in(nlp(TEXTS[0])) if m.text == "Mark Rutte"]
     assert rutte.title == "Longtime Dutch Prime Minister"

@@ -799,3 +799,41 @@ def test_a_quote_nobody_is_said_to_have_said_has_no_source(run):
     text, quotes = run("The weather turned cold overnight.",
                        "“Nobody expected snow in May, not even the old timers.”")
     assert only(quotes).source_text is None
+
+
+# --- deep passives, subjectless participles, name-and-colon lead-ins, documents' authors ----
+
+
+def test_a_passive_ask_deep_in_the_sentence_is_not_the_attribution(run):
+    text, quotes = run("Delegates rank their choices, they are asked to rank them, and the foreign "
+                       "policy group is less likely to be “overrun with social conservatives,” "
+                       "Ilse Hoover said.")
+    assert speaker_last_word(only(quotes)) == "Hoover"
+
+
+def test_a_participle_with_no_subject_goes_on_with_the_last_speaker(run):
+    text, quotes = run("Later in the show, Ivo Renner stated of the scandal that the report "
+                       "“wasn't good.” Adding, “Now, like with all of these scandals, what they "
+                       "actually do is never that bad.”")
+    assert [speaker_last_word(q) for q in quotes] == ["Renner", "Renner"]
+
+
+def test_a_paragraph_that_is_a_verb_a_name_and_a_colon_introduces_the_next(run):
+    text, quotes = run("Ivo Renner was interviewed on the radio on Monday.", "Stated Renner:",
+                       "“I think the stakes are so high that they would do anything necessary to "
+                       "remain in power.”")
+    assert speaker_last_word(only(quotes)) == "Renner"
+
+
+def test_worrying_that_reports_the_worrier(run):
+    text, quotes = run("In the depths of the recession, Ivo Renner worried that the safety net "
+                       "was becoming “a hammock that lulls able-bodied people to lives of "
+                       "dependency.”")
+    assert speaker_last_word(only(quotes)) == "Renner"
+
+
+def test_according_to_a_document_filed_by_someone_is_theirs(run):
+    text, quotes = run("“Although there was probable cause to make an arrest, the evidence was "
+                       "thin,” according to a court document filed by state attorney Dave "
+                       "Aronberg.")
+    assert speaker_last_word(only(quotes)) == "Aronberg"
