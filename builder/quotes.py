@@ -110,6 +110,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   inside a relative clause ("Doe, who gave money to Roe, said" is Doe).
 * A proper noun whose article is a capital "The" where no sentence starts ("“…,” The Blaze
   reported") is an organisation's name, even when the NER missed it.
+* A capitalised title as the subject ("Sirius XM Vice President for news Jo Doe called",
+  "said former Gov. and Party Chairman Jo Doe") is no name: the name the parse hangs on it
+  (a conjunct or apposition) is the speaker.
 * "said retired surgeon Jo Doe": the modifiers before a name after the verb are skipped.
   "said Army Capt. Jo Doe": an abbreviated title's point ends no sentence, and a parse that
   takes the title for the subject (or gives the verb two subjects) means the person.
@@ -925,6 +928,14 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
         return None
     if _capital_after_quote(art, subj) and _is_reporting(subj.doc[subj.i + 1]):
         return _name_run(subj, "PERSON")  # "“…,” Will wrote": a surname that is a word
+    if subj.pos_ == "PROPN" and _norm_title(subj.text) in ROLE_NOUNS:
+        # "Sirius XM Vice President for news and talk Dave Gorab called": a capitalised title
+        # is no name; the person the phrase goes on to name is the speaker
+        for t in subj.children:
+            if t.dep_ in ("conj", "appos") and art.quote_of[t.i] < 0 and (
+                    _name_label(art, t) == "PERSON" or _looks_like_name(t)):
+                k = art.mention_of[t.i]
+                return art.mention_span(k) if k >= 0 else _name_run(t, "PERSON")
     if subj.pos_ == "PROPN" and _looks_like_name(subj) and subj.ent_type_ in ("", "PERSON"):
         # the subject is itself a name, whatever the words before it are tagged
         # ("Sirius XM Vice President for news and talk Dave Gorab called")

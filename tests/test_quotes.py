@@ -837,3 +837,16 @@ def test_according_to_a_document_filed_by_someone_is_theirs(run):
                        "thin,” according to a court document filed by state attorney Dave "
                        "Aronberg.")
     assert speaker_last_word(only(quotes)) == "Aronberg"
+
+
+@pytest.mark.parametrize("paragraph, speaker", [
+    ("Sirius XM Vice President for news and talk Dana Gorab called the show “the conservative "
+     "news show of record.”", "Dana Gorab"),
+    # not the earlier governor: the title "Chairman" is the subject, the name hangs on it
+    ("Former Wisconsin Gov. Jim Doyle spoke first. “That’s what he did in ’08 and ’12. He’s "
+     "reprising that role,” said former Pennsylvania Gov. and Democratic National Committee "
+     "Chairman Ed Rendell.", "Ed Rendell"),
+])
+def test_a_capitalised_title_is_no_name_the_name_after_it_is(run, paragraph, speaker):
+    text, quotes = run(paragraph)
+    assert only(quotes).speaker_text == speaker
