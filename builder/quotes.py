@@ -586,7 +586,8 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
     described = None  # a subject met that describes someone it does not name
     for step in range(6):
         subj = _own_subject(art, tok)
-        if step > 0 and _reported_clause(tok) and art.same_sentence(tok.i, tok.head.i):
+        if step > 0 and _reported_clause(tok) and tok.head.i < tok.i and \
+                art.same_sentence(tok.i, tok.head.i):
             subj = None  # "Trump said that Romney had “…,” adding": not Romney's adding
         if subj is not None:
             if described is None and subj.pos_ == "NOUN":

@@ -850,3 +850,14 @@ def test_according_to_a_document_filed_by_someone_is_theirs(run):
 def test_a_capitalised_title_is_no_name_the_name_after_it_is(run, paragraph, speaker):
     text, quotes = run(paragraph)
     assert only(quotes).speaker_text == speaker
+
+
+def test_a_reporting_verb_the_parse_hangs_on_a_later_verb_keeps_its_subject(run):
+    # "said" is parsed as the complement of a verb after the quote; its subject, an unnamed
+    # strategist, still says it (not Ortiz, named inside what the strategist said)
+    text, quotes = run("Alongside the union's calls for action, even a top GOP strategist said "
+                       "Ann Ortiz will have to choose whose side she’s on, saying, “At some "
+                       "point, she’s going to have to come out — I think the pressure’s going "
+                       "to build on her — on where she stands on her longtime family adviser.”")
+    q = only(quotes)
+    assert (q.speaker_text, q.source_text) == (None, "a top GOP strategist")
