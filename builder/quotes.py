@@ -376,6 +376,8 @@ class _Article:
                     break
                 self.mention_of[i] = k
         self._titles: dict[int, frozenset[str]] = {}
+        # the unnamed member ("a senior aide") the last _speaker_of_verb stopped at, if any
+        self.unnamed_subject: Token | None = None
         self._genders: dict[str, str] | None = None
         # every word of a PERSON/ORG name, so an unlabelled repeat can be recognised
         self.name_labels: dict[str, str] = {}
@@ -576,6 +578,7 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
     names nobody: "a White House official said"); a subject reached by climbing to another
     verb only counts if it resolves, else the climb goes on ("X said the move was made by
     Y and said “…”", where the parser hangs the second "said" on "made")."""
+    art.unnamed_subject = None
     if _addressed_in_passive(verb):
         # "Sanders was asked by host Bill Maher, “…”": the one asked is not who speaks; the
         # agent is, and without one nobody named is ("Trump was asked, “…”")
@@ -596,6 +599,8 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
             # an unnamed member stops the climb only as the subject of a reporting verb ("a
             # senior official said, adding"): "denied that a shakeup is coming, explaining"
             # is still the denier's explaining
+            if speaker is None and _anonymous_member(art, subj) is not None:
+                art.unnamed_subject = subj  # for the quote's source (see _unnamed_source)
             if speaker is not None or step == 0 or \
                     (_anonymous_member(art, subj) is not None and _is_reporting(tok)):
                 return speaker
@@ -1164,6 +1169,8 @@ def _unnamed_source(art: _Article, subj: Token) -> tuple[int, int] | None:
         return None
     doc = art.doc
     first, last = head.left_edge.i, head.i
+    while first < last and doc[first].dep_ in ("advmod", "cc", "preconj", "punct"):
+        first += 1  # "even a top strategist said": the sentence's word, not the source's
     for child in head.rights:  # words after the noun that still describe it, never a clause
         end = child.right_edge.i
         if child.dep_ not in ("prep", "amod") or end - first > 9 or \
@@ -1435,8 +1442,12 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
         else:
             q.speaker = _speaker_of_verb(art, verb, start_char)
         q.cue, q.strong = (verb.lemma_.lower() if kind == "verb-noun" else kind), True
-        if q.speaker is None and subj is not None:
-            q.source = _unnamed_source(art, subj)
+        if q.speaker is None:
+            unnamed = art.unnamed_subject if kind not in ("byline", "according-to", "colon",
+                                                          "verb-noun", "possessive") else None
+            for candidate in (unnamed, subj):
+                if q.source is None and candidate is not None:
+                    q.source = _unnamed_source(art, candidate)
         return
     if has_before:
         subj = _sentence_subject(art, q, qid, before)
