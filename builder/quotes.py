@@ -596,13 +596,13 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
             if described is None and subj.pos_ == "NOUN":
                 described = subj
             speaker = _resolve(art, subj, before_char)
+            unnamed = speaker is None and _anonymous_member(art, subj) is not None
+            if unnamed:
+                art.unnamed_subject = subj  # for the quote's source (see _unnamed_source)
             # an unnamed member stops the climb only as the subject of a reporting verb ("a
             # senior official said, adding"): "denied that a shakeup is coming, explaining"
             # is still the denier's explaining
-            if speaker is None and _anonymous_member(art, subj) is not None:
-                art.unnamed_subject = subj  # for the quote's source (see _unnamed_source)
-            if speaker is not None or step == 0 or \
-                    (_anonymous_member(art, subj) is not None and _is_reporting(tok)):
+            if speaker is not None or step == 0 or (unnamed and _is_reporting(tok)):
                 return speaker
         if tok.dep_ == "relcl":
             return _resolve(art, tok.head, before_char)
