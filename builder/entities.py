@@ -20,7 +20,7 @@ import unicodedata
 from bisect import bisect_left, insort
 from functools import lru_cache
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from slugify import slugify
@@ -127,6 +127,7 @@ class Registry:
 
 
 #: A spaCy label for each kind, to relabel a mention whose kind the editors fixed.
+_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
 LABEL_FOR_KIND = {"person": "PERSON", "organisation": "ORG", "place": "GPE", "group": "NORP",
                   "event": "EVENT", "law": "LAW", "work": "WORK_OF_ART", "product": "PRODUCT",
                   "language": "LANGUAGE", TAG_KIND: "ORG"}
@@ -183,6 +184,11 @@ def _candidates(article: ArticleInput, editorial: _Editorial) -> list[MentionFou
     forced = [MentionFound(CharSpan(m.start, m.end), m.value, LABEL_FOR_KIND.get(m.kind or "person", "PERSON"))
               for m in article.marks if m.attribute == "entity"]
     found = [m for m in article.analysis.mentions if not any(m.span.overlaps(f.span) for f in forced)]
+    # a place the quote finder found speaking as a person ("“…,” said Iampaglia, who
+    # graduated in 2009"): the NER's label for that name is the one that is wrong
+    people = {q.speaker for q in article.analysis.quotes if q.speaker and q.speaker_label == "PERSON"}
+    found = [replace(m, label="PERSON") if m.span in people and m.label in _PLACE_LABELS else m
+             for m in found]
     taken = _Occupied(m.span for m in found)
     for quote in article.analysis.quotes:
         if quote.speaker and not taken.overlaps(quote.speaker):

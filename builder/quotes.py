@@ -195,10 +195,15 @@ said").
 `speaker_label` is the mention's label, PERSON or ORG (NORP speakers, "Republicans argued",
 count as ORG); a name the NER missed is taken to be a PERSON.
 
-A place (GPE/LOC/FAC: "New Hampshire", a dateline "LONDON (Reuters) -", "(R-OH)", "Russia
-said") is never a speaker: a cue whose subject is a place is passed over for the next one,
-and a subject that is a place names nobody. A one-word place mention that is the surname of
-a person in the article ("Vladeck said" after "Stephen Vladeck") is that person.
+A place (GPE/LOC/FAC: "New Hampshire", a dateline "LONDON (Reuters) -", "(R-OH)") is a
+speaker only as a last resort: a cue whose subject is a place is passed over for the next
+one, and a subject that is a place names nobody, unless no other cue exists and the place is
+itself the subject of the reporting verb. Then it speaks as an organisation, its government
+("“…,” Hungary said"), or as a person when the sentence describes one: the NER takes many
+unfamiliar surnames for places ("“…,” said Iampaglia, who graduated in 2009", "“…,” Matdos
+Santos, legal director for the ACLU, said"); the registry then makes that name a person. A
+one-word place mention that is the surname of a person in the article ("Vladeck said" after
+"Stephen Vladeck") is that person.
 """
 from __future__ import annotations
 
@@ -1416,8 +1421,21 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
             q.speaker, q.cue, q.strong = intro, "introduced", True
             return
     # the first cue whose subject is not a place ("…, but Moscow denies — “…?” asked Dunn")
-    cue = next((c for c in _cues(art, q, qid, before, after, has_before)
-                if c is not None and not _is_place(art, c[1])), None)
+    place_cue = None
+    for cue in _cues(art, q, qid, before, after, has_before):
+        if cue is not None and not _is_place(art, cue[1]):
+            break
+        if cue is not None and place_cue is None and cue[1].dep_ in SUBJECT_DEPS and \
+                cue[1].head.i == cue[0].i and _is_reporting(cue[0]) and \
+                cue[1].pos_ == "PROPN" and cue[1].text[:1].isupper():
+            place_cue = cue
+    else:
+        cue = None
+    if cue is None:
+        # no other cue: a place that is itself the subject of the reporting verb speaks, as
+        # its government ("Russia said") or as a person the NER took for a place ("“…,” said
+        # Iampaglia, who graduated in 2009")
+        cue = place_cue
     if cue is None or cue[2] != "according-to":
         # "“…,” Sanders said, according to CNN": the source that vouches for the quote is
         # the outer one (the convention of the attribution corpora we measured against)
@@ -1439,6 +1457,8 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
             q.speaker = _resolve_source(art, subj, start_char)
         elif kind in ("colon", "verb-noun", "possessive"):
             q.speaker = _resolve(art, subj, start_char)
+        elif cue is place_cue:
+            q.speaker = _place_speaker(art, subj)
         else:
             q.speaker = _speaker_of_verb(art, verb, start_char)
         q.cue, q.strong = (verb.lemma_.lower() if kind == "verb-noun" else kind), True
@@ -1453,6 +1473,17 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
         subj = _sentence_subject(art, q, qid, before)
         if subj is not None:
             q.speaker, q.cue = _resolve(art, subj, start_char), "subject"
+
+
+def _place_speaker(art: _Article, tok: Token) -> tuple[int, int, str]:
+    """A place as a speaker: its mention (or name) as an organisation, or as a person when the
+    sentence describes one ("Iampaglia, who graduated…", "Santos, legal director of…")."""
+    person = any((c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "whose")) or
+                 (c.dep_ == "appos" and _norm_title(c.text) in ROLE_NOUNS | SPOKES_NOUNS)
+                 for c in tok.children)
+    label = "PERSON" if person else "ORG"
+    first = _name_run_start(tok)
+    return (art.doc[first].idx, tok.idx + len(tok.text), label)
 
 
 def _same_sentence(art: _Article, a: _Quote, b: _Quote) -> bool:

@@ -263,3 +263,21 @@ def test_a_patched_name_matcher_is_the_matcher_built_from_scratch(versions):
         if previous is not None and matcher.changed is not None:
             assert matcher.changed >= matcher.changed_first_words(previous)
         previous = matcher
+
+
+def test_a_name_labelled_a_place_that_speaks_as_a_person_is_a_person():
+    text = "“I do well,” said Iampaglia, who graduated in 2009. “Our border is shut,” Hungary said."
+
+    def span(words: str) -> CharSpan:
+        return CharSpan(text.index(words), text.index(words) + len(words))
+
+    person = QuoteFound(pieces=(span("“I do well,”"),), text="I do well,", speaker=span("Iampaglia"),
+                        speaker_text="Iampaglia", speaker_label="PERSON")
+    country = QuoteFound(pieces=(span("“Our border is shut,”"),), text="Our border is shut,",
+                         speaker=span("Hungary"), speaker_text="Hungary", speaker_label="ORG")
+    registry = build_registry([article("a", text, {"Iampaglia": "GPE", "Hungary": "GPE"},
+                                       quotes=[person, country])], ENTITY_KINDS)
+    # the quote finder's person wins over the NER's place; a country speaking stays a place
+    assert names_by_kind(registry) == {"person": {"Iampaglia"}, "place": {"Hungary"}}
+    speakers = [registry.entities[q.speaker_id].name for q in registry.articles["a"].quotes]
+    assert speakers == ["Iampaglia", "Hungary"]

@@ -288,10 +288,27 @@ def test_possessive_is_not_part_of_the_speaker(run):
 # --- speaker accuracy (issue 3) ------------------------------------------------------------
 
 
-def test_place_is_never_the_speaker(run):
+def test_a_place_that_is_the_subject_of_a_reporting_verb_speaks_as_its_government(run):
     text, quotes = run("“Our border will stay closed to everyone,” Hungary said on Friday.")
     q = only(quotes)
-    assert q.speaker is None
+    assert (q.speaker_text, q.speaker_label) == ("Hungary", "ORG")
+
+
+@pytest.mark.parametrize("paragraph, speaker", [
+    # surnames the NER takes for places; the relative clause and the role say it is a person
+    ("\"I do well,\" said Iampaglia, who graduated in 2009 with her master's in business "
+     "administration.", "Iampaglia"),
+    ("\"We think the government is in an overreach position,\" Matdos Santos, legal director "
+     "for ACLU of Oregon, said over the phone.", "Matdos Santos"),
+])
+def test_a_person_the_ner_takes_for_a_place_still_speaks(run, paragraph, speaker):
+    q = only(run(paragraph)[1])
+    assert (q.speaker_text, q.speaker_label) == (speaker, "PERSON")
+
+
+def test_a_place_that_is_not_the_verbs_subject_does_not_speak(run):
+    text, quotes = run("“Our border will stay closed to everyone,” officials in Hungary said.")
+    assert only(quotes).speaker is None
 
 
 def test_place_subject_gives_way_to_an_outer_source(run):
