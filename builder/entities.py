@@ -68,6 +68,23 @@ def fold(text: str) -> str:
     return folded[4:] if folded.startswith("the ") and len(folded) > 4 else folded
 
 
+def _with_accents(name: str, forms: Counter) -> str:
+    """`name` with each word written as the article(s) write it with accents, if any form has
+    them ("Felipe Calderon" and "Calderón" → "Felipe Calderón"): writers drop accents far more
+    often than they add wrong ones."""
+    accented: Counter = Counter()
+    for form, count in forms.items():
+        for word in form.split():
+            if unicodedata.normalize("NFKD", word) != word and fold(word) != word.casefold():
+                accented[word] += count
+    if not accented:
+        return name
+    by_fold = {}
+    for word, _ in sorted(accented.items(), key=lambda item: (-item[1], item[0])):
+        by_fold.setdefault(fold(word), word)
+    return " ".join(by_fold.get(fold(word), word) for word in name.split())
+
+
 def _alias_order(name: str) -> tuple[str, str]:
     """Aliases sorted by their folded form, and spellings that fold alike by the spelling
     itself: sets iterate in an order that changes from run to run, the output must not."""
@@ -99,7 +116,8 @@ class _Cluster:
         if self._best is None or self._best[0] != counted:
             # the most frequent full form; ties go to the longer, then alphabetical, for stability
             multi = {f: n for f, n in self.forms.items() if len(f.split()) > 1} or dict(self.forms)
-            self._best = (counted, min(multi.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0])
+            best = min(multi.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0]
+            self._best = (counted, _with_accents(best, self.forms))
         return self._best[1]
 
     def kind(self) -> str:

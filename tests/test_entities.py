@@ -281,3 +281,12 @@ def test_a_name_labelled_a_place_that_speaks_as_a_person_is_a_person():
     assert names_by_kind(registry) == {"person": {"Iampaglia"}, "place": {"Hungary"}}
     speakers = [registry.entities[q.speaker_id].name for q in registry.articles["a"].quotes]
     assert speakers == ["Iampaglia", "Hungary"]
+
+
+def test_a_name_is_written_with_the_accents_any_of_its_forms_has():
+    text = "Felipe Calderon spoke. Calderón said no. Calderón left. Angela Merkel stayed."
+    registry = build_registry([article("a", text, {"Felipe Calderon": "PERSON", "Calderón": "PERSON",
+                                                   "Angela Merkel": "PERSON"})], ENTITY_KINDS)
+    assert names_by_kind(registry) == {"person": {"Felipe Calderón", "Angela Merkel"}}
+    (calderon,) = [e for e in registry.entities.values() if e.name == "Felipe Calderón"]
+    assert calderon.id == "felipe-calderon"  # the address does not change
