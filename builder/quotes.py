@@ -1420,22 +1420,8 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
         if intro is not None:
             q.speaker, q.cue, q.strong = intro, "introduced", True
             return
-    # the first cue whose subject is not a place ("…, but Moscow denies — “…?” asked Dunn")
-    place_cue = None
-    for cue in _cues(art, q, qid, before, after, has_before):
-        if cue is not None and not _is_place(art, cue[1]):
-            break
-        if cue is not None and place_cue is None and cue[1].dep_ in SUBJECT_DEPS and \
-                cue[1].head.i == cue[0].i and _is_reporting(cue[0]) and \
-                cue[1].pos_ == "PROPN" and cue[1].text[:1].isupper():
-            place_cue = cue
-    else:
-        cue = None
-    if cue is None:
-        # no other cue: a place that is itself the subject of the reporting verb speaks, as
-        # its government ("Russia said") or as a person the NER took for a place ("“…,” said
-        # Iampaglia, who graduated in 2009")
-        cue = place_cue
+    art.unnamed_subject = None
+    cue, place_cue = _choose_cue(art, q, qid, before, after, has_before)
     if cue is None or cue[2] != "according-to":
         # "“…,” Sanders said, according to CNN": the source that vouches for the quote is
         # the outer one (the convention of the attribution corpora we measured against)
@@ -1473,6 +1459,26 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
         subj = _sentence_subject(art, q, qid, before)
         if subj is not None:
             q.speaker, q.cue = _resolve(art, subj, start_char), "subject"
+
+
+def _choose_cue(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int],
+                has_before: bool):
+    """(cue, place_cue): the first cue whose subject is not a place ("…, but Moscow denies —
+    “…?” asked Dunn" is Dunn's); with none, the first place that is itself the subject of a
+    reporting verb, which then speaks as its government ("Russia said") or as a person the NER
+    took for a place ("“…,” said Iampaglia, who graduated in 2009"). Either may be None; the
+    cue is the place cue when that is the one taken."""
+    place_cue = None
+    for cue in _cues(art, q, qid, before, after, has_before):
+        if cue is None:
+            continue
+        if not _is_place(art, cue[1]):
+            return cue, place_cue
+        verb, subj, _ = cue
+        if place_cue is None and subj.dep_ in SUBJECT_DEPS and subj.head.i == verb.i and \
+                _is_reporting(verb) and subj.pos_ == "PROPN" and subj.text[:1].isupper():
+            place_cue = cue
+    return place_cue, place_cue
 
 
 def _place_speaker(art: _Article, tok: Token) -> tuple[int, int, str]:
