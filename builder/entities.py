@@ -75,7 +75,7 @@ def _with_accents(name: str, forms: Counter) -> str:
     accented: Counter = Counter()
     for form, count in forms.items():
         for word in form.split():
-            if unicodedata.normalize("NFKD", word) != word and fold(word) != word.casefold():
+            if any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFKD", word)):
                 accented[word] += count
     if not accented:
         return name
@@ -145,7 +145,6 @@ class Registry:
 
 
 #: A spaCy label for each kind, to relabel a mention whose kind the editors fixed.
-_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
 LABEL_FOR_KIND = {"person": "PERSON", "organisation": "ORG", "place": "GPE", "group": "NORP",
                   "event": "EVENT", "law": "LAW", "work": "WORK_OF_ART", "product": "PRODUCT",
                   "language": "LANGUAGE", TAG_KIND: "ORG"}
@@ -205,8 +204,8 @@ def _candidates(article: ArticleInput, editorial: _Editorial) -> list[MentionFou
     # a place the quote finder found speaking as a person ("“…,” said Iampaglia, who
     # graduated in 2009"): the NER's label for that name is the one that is wrong
     people = {q.speaker for q in article.analysis.quotes if q.speaker and q.speaker_label == "PERSON"}
-    found = [replace(m, label="PERSON") if m.span in people and m.label in _PLACE_LABELS else m
-             for m in found]
+    found = [replace(m, label="PERSON") if m.span in people and KIND_BY_LABEL.get(m.label) == "place"
+             else m for m in found]
     taken = _Occupied(m.span for m in found)
     for quote in article.analysis.quotes:
         if quote.speaker and not taken.overlaps(quote.speaker):

@@ -87,7 +87,6 @@ GLUED_QUOTE_MARK = r"(?<=\w)[,.!?;:](?=[“”\"]\S)|(?<=\S)[“”\"](?=\S)"
 
 def split_glued_quote_marks(nlp) -> None:
     """Make the tokenizer split a double quote mark from the words it touches."""
-    import re
     pattern = nlp.tokenizer.infix_finditer.__self__.pattern
     if GLUED_QUOTE_MARK not in pattern:
         nlp.tokenizer.infix_finditer = re.compile(f"{pattern}|{GLUED_QUOTE_MARK}").finditer

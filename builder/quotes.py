@@ -1449,9 +1449,8 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
             q.speaker = _speaker_of_verb(art, verb, start_char)
         q.cue, q.strong = (verb.lemma_.lower() if kind == "verb-noun" else kind), True
         if q.speaker is None:
-            unnamed = art.unnamed_subject if kind not in ("byline", "according-to", "colon",
-                                                          "verb-noun", "possessive") else None
-            for candidate in (unnamed, subj):
+            # where _speaker_of_verb's climb stopped at an unnamed member, else the cue's own
+            for candidate in (art.unnamed_subject, subj):
                 if q.source is None and candidate is not None:
                     q.source = _unnamed_source(art, candidate)
         return
