@@ -471,7 +471,9 @@ class Renderer:
                     "id": f"{article.slug}#{quote.anchor}", "article": article.slug,
                     "url": self.urls.absolute(Urls.article(article.slug)) + "#" + quote.anchor,
                     "text": quote.text, "speaker": speaker.id if speaker else None,
-                    "speaker_name": speaker.name if speaker else None,
+                    # the name the quote's label shows: an unnamed source is shown (and named
+                    # here) by the article's own words for it, with "speaker" null
+                    "speaker_name": speaker.name if speaker else quote.source,
                     "source": quote.source,
                 }) for quote, speaker in zip(article.entities.quotes, speakers)])
             self.job_memo[("api-quotes", article.slug)] = hit

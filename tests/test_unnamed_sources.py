@@ -28,7 +28,7 @@ def test_an_unnamed_source_is_in_the_api_on_the_page_and_not_in_the_review(make_
     by_text = {q["text"][:12]: q for q in records}
     unnamed, named = by_text["The campaign"], by_text["We will win "]
     assert (unnamed["speaker"], unnamed["speaker_name"], unnamed["source"]) == \
-        (None, None, "one senior Democrat")
+        (None, "one senior Democrat", "one senior Democrat")
     assert (named["speaker_name"], named["source"]) == ("Tomas Brandt", None)
 
     page = BeautifulSoup((result.out_dir / "articles" / "a" / "index.html").read_text(), "html.parser")
