@@ -167,7 +167,7 @@ def main() -> None:
             name = display_name(q.speaker_text, mentions) if q.speaker_text else None
             all_quotes.append({
                 "id": f"{slug}-q{k}", "article": slug, "url": f"/{slug}/#q{k}", "text": q.text,
-                "speaker": f"{slug}-{name}" if name else None, "speaker_name": name,
+                "speaker": f"{slug}-{name}" if name else None, "speaker_name": name or q.source_text,
                 "cue": q.cue, "source": q.source_text,
             })
     if args.timing:

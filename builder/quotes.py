@@ -182,11 +182,13 @@ Quotes with no cue of their own, in order:
 Anything else stays unattributed.
 
 Unnamed sources: when the cue's subject is an unnamed member of a group ("said a senior Cruz
-adviser", "according to one intelligence source"), the speaker stays None and `source_text`
-is the article's description of the source: the noun phrase up to its noun, with the words
-after it that still describe it ("one Democrat familiar with the talks"), never a clause
-("a Mexican official", not "who was not authorized to speak"). A quote that shares the
-sentence or continues the words of such a source gets the same description.
+adviser", "according to one intelligence source") or a group the text names only by what its
+people are ("law enforcement sources said", "protesters interrupted her, shouting"), the
+speaker stays None and `source_text` is the article's description of the source: the noun
+phrase up to its noun, with the words after it that still describe it ("one Democrat familiar
+with the talks"), never a clause ("a Mexican official", not "who was not authorized to
+speak"; "an adviser to both senators", not ", who asked not to be named"). A quote that
+shares the sentence or continues the words of such a source gets the same description.
 
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
 "subject", "same-sentence", "introduced", "continuation", "signature"; "" when nothing
@@ -239,6 +241,8 @@ lash rail estimate believe think feel chant sing pronounce order instruct worry 
 """.split())
 
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
+# dependents that start a clause inside a noun phrase: "an aide, who asked not to be named"
+CLAUSE_DEPS = frozenset(("relcl", "acl", "advcl", "appos", "ccomp"))
 # Reporting verbs that never come before their subject: the name after them is whom they
 # address or describe ("told AFP", "called Smith “a liar”"), never the speaker, unlike
 # "said Smith" or "asked Smith".
@@ -602,7 +606,8 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
                 described = subj
             speaker = _resolve(art, subj, before_char)
             unnamed = speaker is None and _anonymous_member(art, subj) is not None
-            if unnamed:
+            if unnamed or (speaker is None and art.unnamed_subject is None and
+                           _unnamed_group(art, subj) is not None):
                 art.unnamed_subject = subj  # for the quote's source (see _unnamed_source)
             # an unnamed member stops the climb only as the subject of a reporting verb ("a
             # senior official said, adding"): "denied that a shakeup is coming, explaining"
@@ -1165,11 +1170,41 @@ def _anonymous_member(art: _Article, tok: Token) -> Token | None:
     return head
 
 
+def _unnamed_group(art: _Article, tok: Token) -> Token | None:
+    """The head of a plural noun phrase that `tok` is part of, when the phrase is people the
+    text describes without naming them: "Law enforcement sources have said", "Sanders
+    protesters interrupted her, shouting", "Hundreds of demonstrators marched, chanting". Not
+    a name ("Democrats" is a group that speaks for itself: an organisation), a document
+    ("the reports said") or a spokesperson (who speaks for someone)."""
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
+        head = head.head
+    if head.tag_ != "NNS" or art.mention_of[head.i] >= 0 or art.name_labels.get(head.text):
+        return None
+    noun = _norm_title(head.text).removesuffix("s")
+    if noun in DOCUMENT_NOUNS or noun in SPOKES_NOUNS or head.lower_ in SPOKESPEOPLE:
+        return None
+    return head
+
+
+def _phrase_end(tok: Token) -> int:
+    """The index of the last word of `tok`'s phrase before any clause inside it and the
+    punctuation that sets the clause off: "to both senators" in "to both senators, who asked
+    not to be named", whichever word the parser hangs the clause on."""
+    clauses = [t.left_edge.i for t in tok.subtree if t.dep_ in CLAUSE_DEPS and t.i != tok.i]
+    end = min([tok.right_edge.i] + [i - 1 for i in clauses])
+    while end > tok.i and tok.doc[end].is_punct:
+        end -= 1
+    return end
+
+
 def _unnamed_source(art: _Article, subj: Token) -> tuple[int, int] | None:
     """How the text describes a speaker it does not name, as a span: "a senior Cruz
     adviser", "one Democrat familiar with the talks", "a Mexican official" (not "who was not
-    authorized to speak publicly"). None unless the subject is such an unnamed member."""
-    head = _anonymous_member(art, subj)
+    authorized to speak publicly"), or a group of people the text names only by what they
+    are ("Law enforcement sources", "Sanders protesters", "Leaders of the organization").
+    None unless the subject is such an unnamed member or group."""
+    head = _anonymous_member(art, subj) or _unnamed_group(art, subj)
     if head is None or art.quote_of[head.i] >= 0:
         return None
     doc = art.doc
@@ -1177,7 +1212,7 @@ def _unnamed_source(art: _Article, subj: Token) -> tuple[int, int] | None:
     while first < last and doc[first].dep_ in ("advmod", "cc", "preconj", "punct"):
         first += 1  # "even a top strategist said": the sentence's word, not the source's
     for child in head.rights:  # words after the noun that still describe it, never a clause
-        end = child.right_edge.i
+        end = _phrase_end(child)
         if child.dep_ not in ("prep", "amod") or end - first > 9 or \
                 any(doc[i].is_punct or art.quote_of[i] >= 0 for i in range(last + 1, end + 1)):
             break

@@ -48,3 +48,29 @@ def test_an_editors_speaker_replaces_the_unnamed_source(make_site):
     records = json.loads((build(BuildOptions(root=root)).out_dir / "api" / "quotes.json").read_text())
     (quote,) = [q for q in records["quotes"] if q["text"].startswith("The campaign")]
     assert (quote["speaker_name"], quote["source"]) == ("Tomas Brandt", None)
+
+
+def quotes_of(make_site, body: str) -> dict[str, dict]:
+    root = make_site({"site.toml": SITE_TOML, "content/a.md": article(body)})
+    records = json.loads((build(BuildOptions(root=root)).out_dir / "api" / "quotes.json").read_text())
+    return {q["text"][:12]: q for q in records["quotes"]}
+
+
+def test_a_group_the_article_names_only_by_what_they_are_is_an_unnamed_source(make_site):
+    by_text = quotes_of(make_site, (
+        "Senator Tomas Brandt spoke in Dover on Monday.\n\n"
+        "“He has not been charged with anything at all,” law enforcement sources said.\n\n"
+        "Hundreds of striking dock workers marched past the hall, chanting “Pay us what we are owed now.”"))
+    sources, workers = by_text["He has not b"], by_text["Pay us what "]
+    assert (sources["speaker"], sources["source"]) == (None, "law enforcement sources")
+    assert sources["speaker_name"] == "law enforcement sources"
+    assert workers["speaker"] is None and workers["source"] is not None
+    assert workers["source"].endswith("dock workers")
+
+
+def test_a_description_stops_before_the_clause_that_follows_it(make_site):
+    by_text = quotes_of(make_site, (
+        "Senator Tomas Brandt spoke in Dover on Monday.\n\n"
+        "“The race is closer than anyone in the party will admit,” said a longtime adviser to "
+        "both senators, who asked not to be named."))
+    assert by_text["The race is "]["source"] == "a longtime adviser to both senators"
