@@ -20,6 +20,12 @@ def article(body: str) -> str:
     return f'+++\ntitle = "A"\ndate = 2024-10-03\n+++\n\n{body}\n'
 
 
+def quotes_of(make_site, body: str) -> dict[str, dict]:
+    root = make_site({"site.toml": SITE_TOML, "content/a.md": article(body)})
+    records = json.loads((build(BuildOptions(root=root)).out_dir / "api" / "quotes.json").read_text())
+    return {q["text"][:12]: q for q in records["quotes"]}
+
+
 def test_an_unnamed_source_is_in_the_api_on_the_page_and_not_in_the_review(make_site):
     root = make_site({"site.toml": SITE_TOML, "content/a.md": article(BODY)})
     result = build(BuildOptions(root=root))
@@ -48,12 +54,6 @@ def test_an_editors_speaker_replaces_the_unnamed_source(make_site):
     records = json.loads((build(BuildOptions(root=root)).out_dir / "api" / "quotes.json").read_text())
     (quote,) = [q for q in records["quotes"] if q["text"].startswith("The campaign")]
     assert (quote["speaker_name"], quote["source"]) == ("Tomas Brandt", None)
-
-
-def quotes_of(make_site, body: str) -> dict[str, dict]:
-    root = make_site({"site.toml": SITE_TOML, "content/a.md": article(body)})
-    records = json.loads((build(BuildOptions(root=root)).out_dir / "api" / "quotes.json").read_text())
-    return {q["text"][:12]: q for q in records["quotes"]}
 
 
 def test_a_group_the_article_names_only_by_what_they_are_is_an_unnamed_source(make_site):
