@@ -142,7 +142,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   a number: "said one Florida strategist", "a paper") never resolves to an earlier person or
   organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase), and so
   are a text by or in a named source: "a study by Peter Schott", "an editorial in the
-  Register", "a court document filed by state attorney Jo Doe".
+  Register", "a court document filed by state attorney Jo Doe"; and a text someone put out
+  is theirs: "Doe released a video that said", "the union issued a statement saying", "Doe
+  wrote a letter asking" (`_issuer`).
 * An unnamed member of a group is not the group (`_anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
@@ -299,6 +301,11 @@ DOCUMENT_NOUNS = frozenset("""
 report statement poll survey readout account release memo letter study analysis filing
 transcript email tweet post article editorial story investigation review document paper
 ad advertisement commercial opinion ruling complaint lawsuit book column blog video message
+""".split())
+# Verbs by which someone puts out a document ("issued a statement saying"): its words are theirs.
+ISSUING_VERBS = frozenset("""
+issue release publish post send put air run circulate distribute file sign unveil launch
+write
 """.split())
 # Abbreviated titles, so "Sen. Bernie Sanders" resolves "the senator".
 TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
@@ -576,8 +583,8 @@ def _subject_of(art: _Article, verb: Token) -> Token | None:
         subj = _own_subject(art, tok)
         if subj is not None:
             return subj
-        if tok.dep_ == "relcl":  # "Smith, who said": the noun the clause describes
-            return tok.head
+        if tok.dep_ == "relcl" or _describes_document(tok):
+            return tok.head  # "Smith, who said", "a statement saying": what the clause describes
         if tok.dep_ in ("ROOT", "parataxis") or tok.head.i == tok.i or \
                 not art.same_sentence(tok.i, tok.head.i):
             break
@@ -620,6 +627,12 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
                 return speaker
         if tok.dep_ == "relcl":
             return _resolve(art, tok.head, before_char)
+        if _describes_document(tok):
+            # "issued a statement saying": the statement's issuer, else on up ("wrote a
+            # letter asking…", "revised her statement explaining…": who wrote or revised it)
+            speaker = _resolve(art, tok.head, before_char)
+            if speaker is not None:
+                return speaker
         if tok.head.i == tok.i or not art.same_sentence(tok.i, tok.head.i):
             break
         tok = tok.head
@@ -632,6 +645,13 @@ def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int,
         if speaker is not None or _anonymous_member(art, tok) is not None:
             return speaker  # the nearest is an unnamed member ("a White House official")
     return None
+
+
+def _describes_document(verb: Token) -> bool:
+    """"a statement saying", "an ad claiming": a participle describing a text, whose words
+    the text is."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBG" and \
+        _norm_title(verb.head.text) in DOCUMENT_NOUNS
 
 
 def _addressed_in_passive(verb: Token) -> bool:
@@ -969,7 +989,7 @@ def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, 
         # the subject is itself a name, whatever the words before it are tagged
         # ("Sirius XM Vice President for news and talk Dave Gorab called")
         return _name_run(subj, art.name_labels.get(subj.text, "PERSON"))
-    named = _name_in_phrase(art, subj)
+    named = _name_in_phrase(art, subj) or _issuer(art, subj, before_char)
     if named is not None:
         return named
     if subj.text[:1].isupper() and subj.text in art.name_labels:
@@ -1070,6 +1090,17 @@ def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
                 if best is None or rank > best_rank:
                     best, best_rank = span, rank
     return best
+
+
+def _issuer(art: _Article, head: Token, before_char: int) -> tuple[int, int, str] | None:
+    """Whoever put out the text a document noun names: "Black Lives Matter issued a statement
+    saying…", "Trump released a marketing video that said…" are theirs."""
+    verb = head.head
+    if head.dep_ != "dobj" or _norm_title(head.text) not in DOCUMENT_NOUNS or \
+            verb.lemma_.lower() not in ISSUING_VERBS:
+        return None
+    subj = _own_subject(art, verb)
+    return _resolve(art, subj, before_char) if subj is not None and subj.i != head.i else None
 
 
 def _looks_like_name(tok: Token) -> bool:

@@ -968,3 +968,19 @@ def test_a_dateline_the_parse_makes_a_subject_never_speaks(nlp):
     assert doc.text == 'TALLAHASSEE — Gwen Hart pummeled the plan while praising the mayor as ' \
                        'a "work horse."'
     assert only(find_quotes(doc, mentions_in(doc))).speaker_text != "TALLAHASSEE"
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ('Mayor Ann Ortiz released a campaign video that said, "We are going to win this county by '
+     'a mile, and then some."', "Ortiz"),
+    ("Mayor Ann Ortiz is releasing a new ad that urges voters to “send a message” to the "
+     "council.", "Ortiz"),
+    ('Mayor Ann Ortiz wrote a letter to the council asking it to stop the "fiasco."', "Ortiz"),
+    # a text described whose issuer is not given is the words of whoever the sentence says
+    # acted on it
+    ("Later that summer, Ann Ortiz revised her statement explaining that she had not sent "
+     "emails that were “marked as secret at the time.”", "Ortiz"),
+])
+def test_a_document_someone_put_out_says_their_words(run, sentence, speaker):
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == speaker
