@@ -142,6 +142,12 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
                 and doc[span.end].text == ":" and (span.start == 0 or doc[span.start - 1].is_space
                                                    or doc[span.start - 1].is_sent_end):
             span = span[1:]
+        # "Follow Jeff Poor on Twitter", "Telling Jeb Bush to sit down": a sentence that opens
+        # with a verb before a name, which the NER reads as a first name ("Said" is left: it
+        # is a first name too)
+        if ent.label_ == "PERSON" and len(span) > 2 and span[0].tag_ in ("VB", "VBG") and \
+                all(t.pos_ == "PROPN" for t in span[1:]):
+            span = span[1:]
         out.append(MentionFound(CharSpan(span.start_char, span.end_char), span.text, ent.label_,
                                 _description_before(doc, ent) if ent.label_ == "PERSON" else ""))
     return tuple(out)

@@ -31,6 +31,14 @@ def test_a_verb_that_opens_name_and_colon_is_not_part_of_the_name(nlp):
     assert people == ["Roger Stone", "Stone"]
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Follow Jeff Poor on Twitter @jeff_poor", "Jeff Poor"),
+    ("Telling Jeb Bush to sit down, the host moved on.", "Jeb Bush"),
+])
+def test_a_verb_that_opens_the_sentence_is_not_a_first_name(nlp, text, name):
+    assert [m.text for m in mentions_in(nlp(text)) if m.label == "PERSON"] == [name]
+
+
 def test_a_person_mention_carries_the_words_that_describe_it(nlp):
     (rutte,) = [m for m in mentions_in(nlp(TEXTS[0])) if m.text == "Mark Rutte"]
     assert rutte.title == "Longtime Dutch Prime Minister"
