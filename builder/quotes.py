@@ -1550,6 +1550,7 @@ def _choose_cue(art: _Article, q: _Quote, qid: int, before: list[int], after: li
     for cue in _cues(art, q, qid, before, after, has_before):
         if cue is None:
             continue
+        cue = _past_writers_aside(art, cue)
         if not _is_place(art, cue[1]):
             return cue, place_cue
         verb, subj, _ = cue
@@ -1568,6 +1569,19 @@ def _is_dateline(art: _Article, tok: Token) -> bool:
     nxt = tok.i + 1
     return (tok.text.isupper() and len(tok.text) > 2) or \
         (nxt < len(art.doc) and art.doc[nxt].text in _DASHES)
+
+
+def _past_writers_aside(art: _Article, cue):
+    """"Trump said, and I quote, “…”": the writer's "I quote" vouches for the words; the
+    reporting verb it is joined to says whose they are."""
+    verb, subj, _ = cue
+    head = verb.head
+    if verb.lemma_.lower() == "quote" and subj is not None and subj.lower_ in ("i", "we") and \
+            verb.dep_ == "conj" and head.i < verb.i and _is_reporting(head):
+        outer = _subject_of(art, head)
+        if outer is not None:
+            return head, outer, head.lemma_.lower()
+    return cue
 
 
 def _place_speaker(art: _Article, tok: Token) -> tuple[int, int, str]:

@@ -984,3 +984,9 @@ def test_a_dateline_the_parse_makes_a_subject_never_speaks(nlp):
 def test_a_document_someone_put_out_says_their_words(run, sentence, speaker):
     text, quotes = run(sentence)
     assert speaker_last_word(only(quotes)) == speaker
+
+
+def test_the_writers_and_i_quote_is_not_the_speaker(run):
+    text, quotes = run('No wonder Mayor Ann Ortiz said, and I quote, "We love the people who '
+                       'never read the fine print."')
+    assert speaker_last_word(only(quotes)) == "Ortiz"
