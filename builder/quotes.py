@@ -245,6 +245,8 @@ summarize summarise tout dub label term brand characterize characterise recount 
 lash rail estimate believe think feel chant sing pronounce order instruct worry fret
 """.split())
 
+# Verbs that report a retort with "back" after them: "shot back", "fired back", "hit back".
+RETORT_VERBS = frozenset("shoot fire hit strike snap push".split())
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
 # dependents that start a clause inside a noun phrase: "an aide, who asked not to be named"
 CLAUSE_DEPS = frozenset(("relcl", "acl", "advcl", "appos", "ccomp"))
@@ -549,8 +551,12 @@ def _is_broken_pair(art: _Article, first: QuotePiece, second: QuotePiece) -> boo
 
 
 def _is_reporting(tok: Token) -> bool:
-    return tok.lemma_.lower() in REPORTING_VERBS and (tok.pos_ in ("VERB", "AUX")
-                                                      or tok.tag_.startswith("VB"))
+    if not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
+        return False
+    lemma = tok.lemma_.lower()
+    # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
+    return lemma in REPORTING_VERBS or (lemma in RETORT_VERBS and any(
+        c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children))
 
 
 def _own_subject(art: _Article, tok: Token) -> Token | None:

@@ -990,3 +990,14 @@ def test_the_writers_and_i_quote_is_not_the_speaker(run):
     text, quotes = run('No wonder Mayor Ann Ortiz said, and I quote, "We love the people who '
                        'never read the fine print."')
     assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
+@pytest.mark.parametrize("sentence", [
+    'When Tom Reyes attacked her record, Ann Ortiz shot back that he was "a tough guy only on '
+    'television."',
+    'Tom Reyes attacked her record, and Ann Ortiz fired back that he was "a tough guy only on '
+    'television."',
+])
+def test_a_retort_shot_back_is_the_retorters_not_the_attackers(run, sentence):
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == "Ortiz"
