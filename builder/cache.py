@@ -17,7 +17,7 @@ from pathlib import Path
 from .records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound, SentenceFound
 
 #: Bump when anything in nlp.py or quotes.py changes what an analysis contains.
-ANALYSIS_VERSION = "20"
+ANALYSIS_VERSION = "21"
 CACHE_DIR_NAME = ".gloss-cache"
 
 

@@ -1474,8 +1474,16 @@ def _cues(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int
     if len(q.pieces) > 1:
         yield _cue_in_window(art, _between(art, q), prefer_last=False)
     yield _cue_byline(art, before)
-    yield _cue_from_tree(art, q, qid)
-    yield _cue_after_comma(art, q, after)
+    tree, right_after = _cue_from_tree(art, q, qid), _cue_after_comma(art, q, after)
+    if tree is not None and right_after is not None and _is_reporting(right_after[0]) and \
+            right_after[1] is not None and art.quote_of[right_after[1].i] < 0 and \
+            _name_label(art, right_after[1]) in ("PERSON", "ORG") and \
+            right_after[1].i + 1 == right_after[0].i and q.last_tok < right_after[0].i < tree[0].i:
+        # "“…,” Trump said, after Quick said…": the parse may hang the quote on a later
+        # verb; the name and verb right after the quote's comma are nearer, and say it
+        yield right_after
+    yield tree
+    yield right_after
     yield _cue_colon_name(art, before, q.pieces[0].start)
     if has_before:
         yield _cue_verb_before(art, before)

@@ -1001,3 +1001,11 @@ def test_the_writers_and_i_quote_is_not_the_speaker(run):
 def test_a_retort_shot_back_is_the_retorters_not_the_attackers(run, sentence):
     text, quotes = run(sentence)
     assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
+def test_the_name_and_verb_right_after_the_quote_beat_a_later_verb_the_parse_hangs_it_on(run):
+    # the parse makes the quote the complement of Ortiz's "said", after the comma clause
+    text, quotes = run('"I never said that. I never said that," Reyes said, after the '
+                       "station's Ann Ortiz said the candidate had called the mayor a "
+                       '"puppet" of the council.')
+    assert speaker_last_word(quotes[0]) == "Reyes"
