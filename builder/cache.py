@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound, SentenceFound
 
-#: Bump when anything in nlp.py or quotes.py changes what an analysis contains.
+#: Bump when anything in nlp.py or the quote finder (quotes.py and the quote_*.py and
+#: speakers.py modules it runs) changes what an analysis contains.
 ANALYSIS_VERSION = "21"
 CACHE_DIR_NAME = ".gloss-cache"
 

@@ -2,7 +2,13 @@
 
 `find_quotes(doc, mentions)` works on the article's analysed text (prose blocks joined with
 BLOCK_SEPARATOR) and its spaCy Doc. It is a pure function of its inputs: every lookup table
-lives in an `_Article` made per call.
+lives in an `ArticleTables` made per call.
+
+The finder is one stage in five modules, each a step of the work below: quote_marks.py finds
+the marks and pieces, quote_article.py builds the per-article tables, quote_cues.py finds what
+in a quote's sentence attributes it, speakers.py resolves the word it names to a mention (or
+an unnamed source), and quote_words.py holds the word lists. This module runs them, carries
+speakers across quotes, and decides what counts as speech (the policy below).
 
 Finding quotes (character level, one paragraph at a time: builder/quote_marks.py)
 ---------------------------------------------------------------------------------
@@ -85,7 +91,7 @@ publication that reports the attribution in the same sentence is such a source t
 said Jo Doe, reports the Ledger", "“…,” Doe said, the Ledger reported"), and "according to
 The Sentinel" names the Sentinel even when the NER does not label it.
 
-The verb's subject becomes a *name span* (`_speaker_of_verb`, `_resolve`). The verb's own
+The verb's subject becomes a *name span* (`speaker_of_verb`, `resolve`). The verb's own
 subject decides; if it has none, the climb goes on through the verbs above it in the same
 sentence ("went on to say", "continued by saying"), then to a name or subject right next
 to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cummings").
@@ -145,7 +151,7 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   Register", "a court document filed by state attorney Jo Doe"; and a text someone put out
   is theirs: "Doe released a video that said", "the union issued a statement saying", "Doe
   wrote a letter asking" (`_issuer`).
-* An unnamed member of a group is not the group (`_anonymous_member`): in an indefinite
+* An unnamed member of a group is not the group (`anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
   supporter", "a member of the party" → None), unless an apposition names the person ("a
@@ -214,313 +220,31 @@ one-word place mention that is the surname of a person in the article ("Vladeck 
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from bisect import bisect_right
 from typing import Sequence
 
-from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from .quote_marks import QuotePiece, find_quote_pieces, paragraphs
 from .records import BLOCK_SEPARATOR, CharSpan, MentionFound, QuoteFound
-
-_SENTENCE_END_CHARS = frozenset(".!?")
-
-# --- lexicons ------------------------------------------------------------------------------
-
-# Lemmas of verbs that report speech or writing. Broad on purpose: a verb only counts when
-# it governs the quote in the parse or stands in the quote's own sentence.
-REPORTING_VERBS = frozenset("""
-say tell add explain note write state declare announce claim argue insist warn ask answer
-reply respond continue conclude admit acknowledge concede confirm deny suggest recall remark
-observe comment mention point stress emphasize emphasise assert contend maintain predict
-promise vow pledge urge boast brag joke quip complain lament tweet post report quote cite
-describe call put shout yell scream cry whisper mutter proclaim testify counter retort charge
-accuse allege opine muse wonder speculate reason caution advise recommend demand plead beg
-reiterate repeat agree disagree confess reveal disclose indicate hint imply read begin offer
-chime interject exclaim scoff laugh sigh thunder blast slam criticize criticise praise
-applaud hail attack mock assure remind inform query question posit elaborate clarify
-summarize summarise tout dub label term brand characterize characterise recount relate sum
-lash rail estimate believe think feel chant sing pronounce order instruct worry fret
-""".split())
-
-# Verbs that report a retort with "back" after them: "shot back", "fired back", "hit back".
-RETORT_VERBS = frozenset("shoot fire hit strike snap push".split())
-SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
-# dependents that start a clause inside a noun phrase: "an aide, who asked not to be named"
-CLAUSE_DEPS = frozenset(("relcl", "acl", "advcl", "appos", "ccomp"))
-# Reporting verbs that never come before their subject: the name after them is whom they
-# address or describe ("told AFP", "called Smith “a liar”"), never the speaker, unlike
-# "said Smith" or "asked Smith".
-NOT_INVERTED_VERBS = frozenset("""
-tell inform call describe dub label term brand characterize characterise praise criticize
-criticise attack accuse blast slam mock hail applaud urge remind assure thank
-""".split())
-# Reporting verbs whose object is whom the words are addressed to or about: in the passive
-# ("was asked", "was told", "was called"), their subject is that person, not the speaker.
-ASKING_VERBS = frozenset("ask question quiz press".split())
-ADDRESSED_VERBS = NOT_INVERTED_VERBS | ASKING_VERBS
-# Determiners and quantifiers of a noun phrase that brings in someone new ("a New Hampshire
-# Republican said", "one strategist said", "several Democrats said"; a number counts too:
-# "two Republicans said"): such a phrase never refers back to a named person or group, and
-# a group or name inside it is not the speaker either: "an Iowa Democrat" is one unnamed
-# member of the party, "a Trump supporter" is not Trump.
-INDEFINITE_DETS = frozenset("a an another one some several many few most each".split())
-# Mention labels that can speak, and the speaker_label they get: a country or a group
-# speaking is an organisation for our purposes ("Russia said", "Republicans argued").
-SPEAKER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG"}
-# A place never speaks: "New Hampshire", a dateline ("LONDON (Reuters) -"), "(R-OH)". A
-# subject that is a place names nobody, and the search goes on to the next candidate.
-PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
-PERSON_PRONOUNS = frozenset("he she him her".split())
-GROUP_PRONOUNS = frozenset("they it".split())
-# Head nouns of descriptions that stand for an organisation ("the newspaper said").
-ORG_NOUNS = frozenset("""
-newspaper paper network agency company campaign committee group organization organisation
-magazine outlet station channel website site publication ministry department office
-administration government party union association institute council board firm bank court
-team daily tabloid broadcaster service corporation
-""".split())
-# Head nouns of descriptions that stand for a person by their role ("the Florida senator",
-# "the New York businessman"): with "the", they refer back to someone already named.
-ROLE_NOUNS = frozenset("""
-senator governor president congressman congresswoman representative lawmaker mayor candidate
-nominee businessman businesswoman billionaire mogul secretary minister chancellor
-chairman chairwoman leader speaker ambassador director executive founder host anchor
-commentator columnist pastor judge justice general admiral officer prosecutor attorney
-""".split())
-# Nouns whose "for X" / "of X" names whom they speak for ("a spokesman for Sanders").
-SPOKES_NOUNS = frozenset("""
-spokesman spokeswoman spokesperson representative campaign office spokespeople
-""".split())
-# Of those, the ones that speak for someone even when indefinite ("a Clinton spokesman said"
-# is Clinton's statement; "a Republican representative" needs "for": "a representative for").
-SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson spokespeople".split())
-# Nouns for a text or a finding, not a person: "a Gallup poll", "a ministry readout", "a
-# Senate staff report" are their author's, however indefinite.
-DOCUMENT_NOUNS = frozenset("""
-report statement poll survey readout account release memo letter study analysis filing
-transcript email tweet post article editorial story investigation review document paper
-ad advertisement commercial opinion ruling complaint lawsuit book column blog video message
-""".split())
-# Verbs by which someone puts out a document ("issued a statement saying"): its words are theirs.
-ISSUING_VERBS = frozenset("""
-issue release publish post send put air run circulate distribute file sign unveil launch
-write
-""".split())
-# Abbreviated titles, so "Sen. Bernie Sanders" resolves "the senator".
-TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",
-                "gov.": "governor", "gen.": "general", "pres.": "president", "sec.": "secretary",
-                "lt.": "lieutenant", "col.": "colonel", "amb.": "ambassador", "adm.": "admiral",
-                "atty.": "attorney", "supt.": "superintendent", "dr.": "doctor"}
-# Function words a Title-Case title may leave in lower case.
-_TITLE_SMALL = frozenset("a an the of and or but for nor on in at to by with from as is are vs"
-                         " via de la le del du".split())
-# Abbreviated titles whose point the tokenizer may split off ("Capt", "."): that point
-# never ends a sentence before a name.
-_TITLE_ABBREVIATIONS = frozenset("""
-capt sgt maj cpl pvt lt col gen adm cmdr gov sen rep rev dr prof mr mrs ms atty supt amb
-""".split())
-_FIRST_SECOND_PERSON = frozenset("i i'm i’m we we're we’re you you're you’re me my our us".split())
-_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
-
-_MALE_PRONOUNS = frozenset("he him his himself".split())
-_FEMALE_PRONOUNS = frozenset("she her hers herself".split())
-_MALE_HONORIFICS = frozenset(("mr.", "mr", "sir"))
-_FEMALE_HONORIFICS = frozenset(("mrs.", "mrs", "ms.", "ms", "miss", "madam", "lady"))
-_SENT_END = frozenset((".", "!", "?"))
-_MAX_WINDOW = 40  # tokens looked at on each side of a quote
-_MAX_CLIMB = 8  # how far up the parse a quote's governing verb is looked for
-
-
-# --- per-call tables -----------------------------------------------------------------------
-
-
-@dataclass
-class _Quote:
-    pieces: list[QuotePiece]
-    first_tok: int  # the opening mark of the first piece
-    last_tok: int  # the closing mark (or last token) of the last piece
-    para: int  # paragraph of the first piece
-    last_para: int  # paragraph of the last piece
-    inner_end: str  # the last character inside the quote (",", ".", ...)
-    speaker: tuple[int, int, str] | None = None  # (start, end, label)
-    cue: str = ""
-    strong: bool = False  # attributed by a cue in its own sentence (verb, according to...)
-    source: tuple[int, int] | None = None  # how the text describes an unnamed speaker
-
-
-class _Article:
-    """Lookup tables over one Doc, built once per `find_quotes` call."""
-
-    def __init__(self, doc: Doc, mentions: Sequence[MentionFound]):
-        self.doc = doc
-        self.text = text = doc.text  # Doc.text is rebuilt on every access: read it once
-        # token columns as plain lists: creating Token objects is the slow part of spaCy's
-        # Python API, so per-token tests below work on these instead
-        cols = doc.to_array([IDX, LENGTH, IS_SPACE, ORTH]).tolist() if len(doc) else []
-        self.starts = [c[0] for c in cols]
-        ends = frozenset(doc.vocab.strings[p] for p in _SENT_END)
-        self.boundary = [c[3] in ends or (c[2] == 1 and "\n" in text[c[0]:c[0] + c[1]])
-                         for c in cols]
-        n = len(doc)
-        for i in range(n - 1):
-            # a split-off abbreviation point ("(Tex.) has said", "Jr., who") ends nothing
-            if self.boundary[i] and cols[i][2] == 0:
-                nxt = text[cols[i + 1][0]]
-                if nxt in "),;:" or nxt.islower():
-                    self.boundary[i] = False
-                elif i > 0 and cols[i - 1][0] + cols[i - 1][1] == cols[i][0] and \
-                        text[cols[i - 1][0]:cols[i][0]].lower() in _TITLE_ABBREVIATIONS:
-                    self.boundary[i] = False  # "said Army Capt. Jo Doe": a title, not an end
-        self.quote_of = [-1] * n  # index of the quote a token belongs to
-        # the NER often labels a repeated surname a place ("Vladeck said" after "Stephen
-        # Vladeck"): a one-word place mention that is the surname of a person is that person
-        surnames = {m.text.split()[-1] for m in mentions
-                    if m.label == "PERSON" and len(m.text.split()) > 1}
-        mentions = [replace(m, label="PERSON") if m.label in PLACE_LABELS and m.text in surnames
-                    else m for m in mentions]
-        self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
-                               key=lambda m: m.span.start)
-        self.mention_starts = [m.span.start for m in self.mentions]
-        self.mention_of = [-1] * n
-        self.is_place = [False] * n
-        for m in mentions:
-            if m.label in PLACE_LABELS:
-                for i in range(self.tok_at(m.span.start), n):
-                    if self.starts[i] >= m.span.end:
-                        break
-                    self.is_place[i] = True
-        for k, m in enumerate(self.mentions):
-            for i in range(self.tok_at(m.span.start), n):
-                if self.starts[i] >= m.span.end:
-                    break
-                self.mention_of[i] = k
-        self._titles: dict[int, frozenset[str]] = {}
-        # the unnamed member ("a senior aide") the last _speaker_of_verb stopped at, if any
-        self.unnamed_subject: Token | None = None
-        self._genders: dict[str, str] | None = None
-        # every word of a PERSON/ORG name, so an unlabelled repeat can be recognised
-        self.name_labels: dict[str, str] = {}
-        for m in self.mentions:
-            if m.label in ("PERSON", "ORG"):
-                for w in m.text.split():
-                    if w[:1].isupper() and w.lower() not in _TITLE_SMALL:
-                        self.name_labels.setdefault(w, m.label)
-
-    def tok_at(self, char: int) -> int:
-        """The token containing `char` (or the next one, if `char` is in whitespace)."""
-        i = bisect_right(self.starts, char) - 1
-        if i < 0:
-            return 0
-        tok = self.doc[i]
-        if char >= tok.idx + len(tok.text) and i + 1 < len(self.doc):
-            return i + 1
-        return i
-
-    def is_boundary(self, i: int) -> bool:
-        """Does token i end a sentence (. ! ?) or a paragraph?"""
-        return self.boundary[i]
-
-    def count_bounds(self) -> None:
-        """bounds_before[i]: how many sentence or paragraph ends (outside quotes) precede
-        token i, so "same sentence?" is one comparison. Needs `quote_of` filled."""
-        acc = 0
-        out = [0] * (len(self.doc) + 1)
-        for i in range(len(self.doc)):
-            out[i] = acc
-            if self.quote_of[i] < 0 and self.boundary[i]:
-                acc += 1
-        out[len(self.doc)] = acc
-        self.bounds_before = out
-
-    def gender_of(self, name: str) -> str:
-        """"m", "f" or "" for a person (by the last word of the name), from the article
-        itself: an honorific before the name (Mr., Mrs., Ms.), or the pronouns that follow
-        the name as a subject (the next he/his/him or she/her within a few words)."""
-        if self._genders is None:
-            self._genders = self._collect_genders()
-        words = name.split()
-        return self._genders.get(words[-1], "") if words else ""
-
-    def _collect_genders(self) -> dict[str, str]:
-        votes: dict[str, list[int]] = {}
-        doc, n = self.doc, len(self.doc)
-        for m in self.mentions:
-            if m.label != "PERSON" or not m.text.split():
-                continue
-            last = m.text.split()[-1]
-            first = self.tok_at(m.span.start)
-            end = self.tok_at(m.span.end - 1)
-            v = votes.setdefault(last, [0, 0])
-            prev = doc[first - 1].lower_ if first > 0 else ""
-            if prev in _MALE_HONORIFICS:
-                v[0] += 2
-            elif prev in _FEMALE_HONORIFICS:
-                v[1] += 2
-            if doc[end].dep_ not in SUBJECT_DEPS:
-                continue
-            for i in range(end + 1, min(n, end + 16)):
-                if self.quote_of[i] >= 0:
-                    continue  # "Kunin said. “His demeanor…”": a pronoun in a quote is not hers
-                low = doc[i].lower_
-                if low in _MALE_PRONOUNS:
-                    v[0] += 1
-                    break
-                if low in _FEMALE_PRONOUNS:
-                    v[1] += 1
-                    break
-                if self.mention_of[i] >= 0 and self.mentions[self.mention_of[i]].label == "PERSON":
-                    break  # another person: the pronoun may be theirs
-        return {w: ("m" if a > b else "f" if b > a else "") for w, (a, b) in votes.items()}
-
-    def same_sentence(self, a: int, b: int) -> bool:
-        """No sentence or paragraph end strictly between tokens a and b."""
-        if a > b:
-            a, b = b, a
-        return b - a < 2 or self.bounds_before[b] == self.bounds_before[a + 1]
-
-    def mention_span(self, k: int) -> tuple[int, int, str]:
-        m = self.mentions[k]
-        return (m.span.start, m.span.end, SPEAKER_LABELS[m.label])
-
-    def titles(self, k: int) -> frozenset[str]:
-        """Lower-cased description words of mention k: its `title` plus the compounds,
-        modifiers and appositions the parse hangs on the name."""
-        got = self._titles.get(k)
-        if got is None:
-            got = self._titles[k] = frozenset(self._title_words(k))
-        return got
-
-    def _title_words(self, k: int) -> set[str]:
-        m = self.mentions[k]
-        words = {_norm_title(w) for w in m.title.split()}
-        root = self.doc[self.tok_at(m.span.end - 1)]
-        first = self.tok_at(m.span.start)
-        for child in root.children:
-            if first <= child.i <= root.i:
-                continue
-            if child.dep_ in ("compound", "amod", "nmod") and child.i < root.i:
-                words.update(_norm_title(t.text) for t in child.subtree)
-            elif child.dep_ == "appos":  # "Mark Rutte, the NATO chief,"
-                words.update(_norm_title(t.text) for t in child.subtree if t.i - child.i < 6)
-        if root.dep_ == "appos":  # "the NATO chief, Mark Rutte"
-            words.add(_norm_title(root.head.text))
-            words.update(_norm_title(t.text) for t in root.head.lefts)
-        words.discard("")
-        return words
-
-
-def _norm_title(word: str) -> str:
-    w = word.lower()
-    return TITLE_ABBREV.get(w, w.rstrip("."))
+from .quote_article import ArticleTables, QuoteDraft
+from .quote_cues import (
+    according_to, byline_speaker, choose_cue, cue_colon_name, cue_in_window, outer_report,
+    sentence_subject, sentence_window, speaker_of_verb, subject_of,
+)
+from .quote_words import (
+    DASHES, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS,
+    SENTENCE_END_CHARS, SENT_END, SUBJECT_DEPS, TITLE_SMALL, WORD_RE,
+)
+from .speakers import (
+    is_reporting, own_subject, place_speaker, resolve, resolve_source, unnamed_source,
+)
 
 
 # --- broken quotes -------------------------------------------------------------------------
 
 
-def _merge_broken(art: _Article, raw: list[list[QuotePiece]]) -> list[list[QuotePiece]]:
+def _merge_broken(art: ArticleTables, raw: list[list[QuotePiece]]) -> list[list[QuotePiece]]:
     """Join “We are ready,” he said, “and we will act.” into one quote of two pieces."""
     out: list[list[QuotePiece]] = []
     text = art.text
@@ -533,7 +257,7 @@ def _merge_broken(art: _Article, raw: list[list[QuotePiece]]) -> list[list[Quote
     return out
 
 
-def _is_broken_pair(art: _Article, first: QuotePiece, second: QuotePiece) -> bool:
+def _is_broken_pair(art: ArticleTables, first: QuotePiece, second: QuotePiece) -> bool:
     text = art.text
     if text[first.inner_end - 1:first.inner_end] not in (",", "—", "–"):
         return False
@@ -542,967 +266,19 @@ def _is_broken_pair(art: _Article, first: QuotePiece, second: QuotePiece) -> boo
         return False
     a, b = art.tok_at(first.end), art.tok_at(second.start)
     toks = art.doc[a:b]
-    if any(t.text in _SENT_END for t in toks):
+    if any(t.text in SENT_END for t in toks):
         return False
-    return any(_is_reporting(t) for t in toks)
+    return any(is_reporting(t) for t in toks)
 
 
-# --- attribution ---------------------------------------------------------------------------
+# --- one quote: its cue and speaker ------------------------------------------------------
 
 
-def _is_reporting(tok: Token) -> bool:
-    if not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
-        return False
-    lemma = tok.lemma_.lower()
-    # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
-    return lemma in REPORTING_VERBS or (lemma in RETORT_VERBS and any(
-        c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children))
-
-
-def _own_subject(art: _Article, tok: Token) -> Token | None:
-    """A verb's own subject. Words inside quotes are never the subject (the parser often
-    hangs the quote's own subject on the reporting verb), nor words across a sentence or
-    paragraph end (spaCy's sentences can run over "\n\n")."""
-    found = [child for child in tok.children
-             if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and
-             art.same_sentence(child.i, tok.i) and child.pos_ not in _NOT_SUBJECT_POS]
-    if len(found) > 1:
-        # two subjects is a parse that split a title from its name ("said Army Capt. Jo
-        # Doe" → "Capt", "Doe"): the person is the subject; else the one nearest the verb
-        # (in "Nothing the president said “…,” the senator said" the parse gives the last
-        # "said" both "Nothing" and "senator")
-        people = [c for c in found if _name_label(art, c) == "PERSON"]
-        return people[-1] if people else min(found, key=lambda c: abs(c.i - tok.i))
-    return found[0] if found else None
-
-
-# A "subject" with one of these tags is a parse error ("Of Carson, Levine said": "Of"), and
-# the verb is treated as having none (the name next to it is then looked for).
-_NOT_SUBJECT_POS = frozenset(("ADP", "PUNCT", "CCONJ", "SCONJ", "PART", "SPACE"))
-
-
-def _subject_of(art: _Article, verb: Token) -> Token | None:
-    """The subject of a reporting verb, climbing through conjunctions, clauses and control
-    verbs ("went on to say", "said and added", "before claiming")."""
-    tok = verb
-    for _ in range(5):
-        subj = _own_subject(art, tok)
-        if subj is not None:
-            return subj
-        if tok.dep_ == "relcl" or _describes_document(tok):
-            return tok.head  # "Smith, who said", "a statement saying": what the clause describes
-        if tok.dep_ in ("ROOT", "parataxis") or tok.head.i == tok.i or \
-                not art.same_sentence(tok.i, tok.head.i):
-            break
-        tok = tok.head
-    near = _adjacent_names(art, verb)
-    return near[0] if near else None
-
-
-def _speaker_of_verb(art: _Article, verb: Token, before_char: int) -> tuple[int, int, str] | None:
-    """Resolve the subject of a reporting verb. The verb's own subject decides (even when it
-    names nobody: "a White House official said"); a subject reached by climbing to another
-    verb only counts if it resolves, else the climb goes on ("X said the move was made by
-    Y and said “…”", where the parser hangs the second "said" on "made")."""
-    art.unnamed_subject = None
-    if _addressed_in_passive(verb):
-        # "Sanders was asked by host Bill Maher, “…”": the one asked is not who speaks; the
-        # agent is, and without one nobody named is ("Trump was asked, “…”")
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-        return _resolve(art, pobj, before_char)
-    tok = verb
-    described = None  # a subject met that describes someone it does not name
-    for step in range(6):
-        subj = _own_subject(art, tok)
-        if step > 0 and _reported_clause(tok) and tok.head.i < tok.i and \
-                art.same_sentence(tok.i, tok.head.i):
-            subj = None  # "Trump said that Romney had “…,” adding": not Romney's adding
-        if subj is not None:
-            if described is None and subj.pos_ == "NOUN":
-                described = subj
-            speaker = _resolve(art, subj, before_char)
-            unnamed = speaker is None and _anonymous_member(art, subj) is not None
-            if unnamed or (speaker is None and art.unnamed_subject is None and
-                           _unnamed_group(art, subj) is not None):
-                art.unnamed_subject = subj  # for the quote's source (see _unnamed_source)
-            # an unnamed member stops the climb only as the subject of a reporting verb ("a
-            # senior official said, adding"): "denied that a shakeup is coming, explaining"
-            # is still the denier's explaining
-            if speaker is not None or step == 0 or (unnamed and _is_reporting(tok)):
-                return speaker
-        if tok.dep_ == "relcl":
-            return _resolve(art, tok.head, before_char)
-        if _describes_document(tok):
-            # "issued a statement saying": the statement's issuer, else on up ("wrote a
-            # letter asking…", "revised her statement explaining…": who wrote or revised it)
-            speaker = _resolve(art, tok.head, before_char)
-            if speaker is not None:
-                return speaker
-        if tok.head.i == tok.i or not art.same_sentence(tok.i, tok.head.i):
-            break
-        tok = tok.head
-    if described is not None:
-        # "The editor I spoke to, Tim Grieve, cut in to announce": the name set beside it;
-        # "Clinton’s right-hand woman rallied…, saying": nobody named, not a name nearby
-        return _name_beside(art, described)
-    for tok in _adjacent_names(art, verb):
-        speaker = _resolve(art, tok, before_char)
-        if speaker is not None or _anonymous_member(art, tok) is not None:
-            return speaker  # the nearest is an unnamed member ("a White House official")
-    return None
-
-
-def _describes_document(verb: Token) -> bool:
-    """"a statement saying", "an ad claiming": a participle describing a text, whose words
-    the text is."""
-    return verb.dep_ == "acl" and verb.tag_ == "VBG" and \
-        _norm_title(verb.head.text) in DOCUMENT_NOUNS
-
-
-def _addressed_in_passive(verb: Token) -> bool:
-    """"was asked", "was told", "was called": the subject is whom the words address."""
-    return verb.lemma_.lower() in ADDRESSED_VERBS and \
-        any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-
-
-def _asked_or_agent(verb: Token) -> bool:
-    """A passive that still reports words as said: a question put to someone ("was asked,
-    “…?”"), or any such verb with its agent ("was called “a liar” by Roe")."""
-    return verb.lemma_.lower() in ASKING_VERBS or any(c.dep_ == "agent" for c in verb.children)
-
-
-def _reported_clause(tok: Token) -> bool:
-    """Is `tok` the verb of what a reporting verb reports ("said that Romney had…", "said
-    Clinton's defeat reminded him of…"), or of a clause that sets the scene for a reporting
-    verb before it ("Doe said after Roe won, remarking that…": the one remarking is Doe)?"""
-    if not _is_reporting(tok.head):
-        return False
-    if tok.dep_ == "ccomp":
-        return True
-    # "as Roe walks in, saying…" / "while Roe…, saying": the one in the clause does both
-    return tok.dep_ == "advcl" and tok.head.i < tok.i and \
-        not any(c.dep_ == "mark" and c.lower_ in ("as", "while") for c in tok.children)
-
-
-def _adjacent_names(art: _Article, verb: Token) -> list[Token]:
-    """When the parse gives the verb no usable subject, candidates nearest first: the last
-    word of the proper-noun run right after the verb ("said Oversight ranking Democrat
-    Elijah Cummings"), then, before the verb in its sentence, words parsed as some clause's
-    subject ("Sanders, meanwhile, who sits at zero endorsements, said"), then names."""
-    out = []
-    n = len(art.doc)
-    i, run = verb.i + 1, None
-    if verb.lemma_.lower() in NOT_INVERTED_VERBS:
-        i = n  # "told AFP", "called Braynard": the name after the verb is not the speaker
-    while i < n and i - verb.i <= 8 and art.quote_of[i] < 0 and not art.is_boundary(i):
-        tok = art.doc[i]
-        if art.mention_of[i] < 0 and (art.is_place[i] or tok.ent_type_ in PLACE_LABELS):
-            if run is not None:
-                break
-        elif (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP")) \
-                or art.mention_of[i] >= 0 or tok.text in art.name_labels:
-            run = tok
-        elif run is not None or tok.pos_ in ("AUX", "PUNCT", "ADP", "SCONJ", "PRON") or \
-                (tok.pos_ == "VERB" and tok.dep_ != "amod"):
-            break  # ("said retired neurosurgeon Ben Carson": modifiers before the name)
-        i += 1
-    if run is not None:
-        out.append(run)
-    names = []
-    i = verb.i - 1
-    while i >= 0 and verb.i - i <= 20 and not art.is_boundary(i):
-        tok = art.doc[i]
-        if art.quote_of[i] < 0 and not _in_relative_clause(tok, verb):
-            if tok.dep_ in SUBJECT_DEPS and tok.lower_ not in ("who", "that", "which"):
-                out.append(tok)
-            elif art.mention_of[i] >= 0 or (i == verb.i - 1 and (
-                    tok.text in art.name_labels or _capital_after_quote(art, tok))):
-                # a name, or a word the NER labels a name elsewhere right before the verb
-                # ("“…,” Trump barked" with "Trump" unlabelled here)
-                names.append(tok)
-        i -= 1
-    # a name that only modifies another name's apposition is not the speaker: "Gene
-    # Sperling, a Clinton adviser, said" and "Jo Doe, founder of the Center, said" are
-    # Sperling and Doe
-    at = {t.i for t in names}
-    return out + [t for t in names if not _inside_apposition(art, t, at)]
-
-
-_WH_WORDS = frozenset("who whom whose which".split())
-_RELATIVE_PRONOUNS = frozenset("which that who whom".split())
-
-
-def _in_relative_clause(tok: Token, verb: Token) -> bool:
-    """Is `tok` inside a relative clause that ends before `verb` ("Levine, who has given
-    money to Rubio, said": Rubio is not who said it)?"""
-    for a in tok.ancestors:
-        if a.i == verb.i:
-            return False
-        if a.dep_ == "relcl" and a.i < verb.i:
-            first = a.left_edge
-            return first.lower_ in _WH_WORDS and first.i > 0 and \
-                first.nbor(-1).text == "," and a.head.i < first.i
-    return False
-
-
-def _inside_apposition(art: _Article, tok: Token, names: set[int]) -> bool:
-    k = art.mention_of[tok.i]
-    while tok.dep_ == "compound" and art.mention_of[tok.head.i] == k >= 0:
-        tok = tok.head  # the name's own head word
-    if tok.dep_ not in ("compound", "poss", "pobj"):
-        return False
-    appos = False
-    for a in tok.ancestors:
-        if a.i in names:
-            return appos
-        appos = appos or a.dep_ == "appos"
-    return False
-
-
-def _top_tokens(art: _Article, q: _Quote, qid: int) -> list[Token]:
-    """The quote's words whose syntactic head lies outside the quote."""
-    out = []
-    for p in q.pieces:
-        last = art.tok_at(max(p.inner_start, p.inner_end - 1))
-        for i in range(art.tok_at(p.inner_start), last + 1):
-            tok = art.doc[i]
-            if art.quote_of[tok.head.i] != qid and not tok.is_punct:
-                out.append(tok)
-    return out
-
-
-def _in_quote_sentence(art: _Article, q: _Quote, i: int) -> bool:
-    """Is token i in the quote's own sentence (no sentence or paragraph end between)?"""
-    if i < q.first_tok:
-        return art.bounds_before[q.first_tok] == art.bounds_before[i + 1]
-    if i > q.last_tok:
-        return art.bounds_before[i] == art.bounds_before[q.last_tok + 1]
-    return True
-
-
-def _cue_from_tree(art: _Article, q: _Quote, qid: int):
-    """The first reporting verb governing the quote in the parse, and its subject."""
-    for top in _top_tokens(art, q, qid):
-        tok = top.head
-        for _ in range(_MAX_CLIMB):
-            if not _in_quote_sentence(art, q, tok.i):
-                break
-            # not a relative clause before the quote: in "Nothing the president said “will
-            # help,” the senator said" the parse hangs the quote on the clause
-            # nor "they are asked to rank…, and the group is less likely to be “…,” Hoover
-            # said": the one asked is no speaker unless the quote is what was asked; and
-            # what someone "was branded" or "was called" by nobody named is the reporter's
-            # to tell ("Guccifer 2.0 was branded “in homage to” Lazar, Song wrote")
-            if art.quote_of[tok.i] < 0 and _is_reporting(tok) and \
-                    not (tok.dep_ == "relcl" and tok.i < q.first_tok) and \
-                    not (_addressed_in_passive(tok) and
-                         (tok.i != top.head.i or not _asked_or_agent(tok))):
-                subj = _subject_of(art, tok)
-                if subj is not None:
-                    return _outer_reporter(art, q, tok, subj)
-            if tok.head.i == tok.i:
-                break
-            tok = tok.head
-    return None
-
-
-def _outer_reporter(art: _Article, q: _Quote, verb: Token, subj: Token):
-    """The reporting verb that vouches for the quote: when the verb governing it is inside
-    what another reporting verb reports ("Doe said she is sure Roe will continue to be
-    “…”", "Doe said Roe begged him and “…”"), the outer one's subject is the source."""
-    best = (verb, subj, verb.lemma_.lower())
-    if verb.i > q.first_tok:
-        return best  # "Doe said: “…,” the Ledger reported": not a clause inside another
-    tok = verb
-    for _ in range(_MAX_CLIMB):
-        if tok.head.i == tok.i or tok.dep_ not in _REPORTED_DEPS:
-            break
-        tok = tok.head
-        if not _in_quote_sentence(art, q, tok.i) or art.quote_of[tok.i] >= 0:
-            break
-        if _is_reporting(tok) and tok.i < verb.i:
-            outer = _own_subject(art, tok)
-            if outer is not None:
-                best = (tok, outer, tok.lemma_.lower())
-    return best
-
-
-# Dependencies that lead from a clause up to the verb that reports it ("said [she is sure
-# [Roe will continue]]"): complements only. A coordinated or adverbial verb ("Roe says…
-# and Doe says", "Doe tweeted after Roe argued") is a report of its own.
-_REPORTED_DEPS = frozenset(("ccomp", "xcomp", "acomp"))
-
-
-def _window(art: _Article, q: _Quote, qid: int, step: int) -> list[int]:
-    """Tokens before (step -1) or after (step 1) the quote up to the sentence edge. Other
-    quotes in the same sentence are skipped over; one ending with . ! ? ends the window."""
-    out = []
-    n = len(art.doc)
-    i = (q.first_tok - 1) if step < 0 else (q.last_tok + 1)
-    while 0 <= i < n and len(out) < _MAX_WINDOW:
-        other = art.quote_of[i]
-        if other >= 0:
-            if other == qid:
-                break
-            j = i
-            while 0 <= j + step < n and art.quote_of[j + step] == other:
-                j += step
-            inner = art.doc[j if step < 0 else i: (i if step < 0 else j) + 1].text.rstrip(" ”\"")
-            if inner[-1:] in _SENTENCE_END_CHARS:
-                break
-            i = j + step
-            continue
-        if art.is_boundary(i):
-            break
-        out.append(i)
-        i += step
-    if step < 0:
-        out.reverse()
-    return out
-
-
-def _between(art: _Article, q: _Quote) -> list[int]:
-    out = []
-    for p, nxt in zip(q.pieces, q.pieces[1:]):
-        a, b = art.tok_at(p.end), art.tok_at(nxt.start)
-        out.extend(i for i in range(a, b) if art.quote_of[i] < 0 and not art.doc[i].is_space)
-    return out
-
-
-def _cue_in_window(art: _Article, window: list[int], prefer_last: bool):
-    """A reporting verb (or "according to") in a window of tokens, and its subject."""
-    for i in (reversed(window) if prefer_last else window):
-        tok = art.doc[i]
-        if tok.lower_ == "according" and i + 1 < len(art.doc) and art.doc[i + 1].lower_ == "to":
-            obj = next((c for c in art.doc[i + 1].children if c.dep_ == "pobj"), None)
-            if obj is None and i + 2 < len(art.doc):
-                obj = art.doc[i + 2]
-            return tok, obj, "according-to"
-        if _is_reporting(tok):
-            return tok, _subject_of(art, tok), tok.lemma_.lower()
-    return None
-
-
-def _according_to(art: _Article, window: list[int]):
-    """An "according to X" in the quote's sentence, as a cue."""
-    for i in window:
-        if art.doc[i].lower_ == "according" and i + 1 < len(art.doc) and \
-                art.doc[i + 1].lower_ == "to":
-            cue = _cue_in_window(art, [i], prefer_last=False)
-            if cue is not None and cue[1] is not None:
-                return cue
-    return None
-
-
-def _outer_report(art: _Article, q: _Quote, after: list[int], cue):
-    """"“…,” said Jo Doe, reports the Ledger." / "“…,” Doe said, the Ledger reported.": a
-    publication reporting the attributed quote is the outer source, as "according to" is.
-    Not after a quote that ends its sentence ("“….” Her move was reported by the Ledger")."""
-    if cue is None or cue[2] in ("according-to", "colon", "byline") or \
-            q.inner_end in _SENTENCE_END_CHARS:
-        return None
-    for i in after:
-        tok = art.doc[i]
-        if i <= cue[0].i or tok.lemma_.lower() != "report" or tok.pos_ != "VERB":
-            continue
-        # "said Jo Doe, reports the Ledger" may be parsed with both names as its subjects:
-        # the one after the verb is the publication
-        inverted = [c for c in tok.children if c.dep_ == "nsubj" and c.i > i]
-        subj = inverted[0] if inverted else _own_subject(art, tok)
-        if subj is not None and subj.dep_ != "nsubj":
-            return None  # "was reported by": what is reported, not who reports it
-        if subj is None and i + 1 < len(art.doc) and art.mention_of[i + 1] >= 0:
-            # "reports USA Today": the parse rarely makes the name the subject
-            k = art.mention_of[i + 1]
-            subj = art.doc[art.tok_at(art.mentions[k].span.end - 1)]
-        if subj is not None:
-            return tok, subj, "according-to"
-    return None
-
-
-def _resolve_source(art: _Article, tok: Token | None, before_char: int):
-    """Whom "according to X" names: as `_resolve`, and also a title with an article that
-    the NER missed ("according to The Blaze"): a capitalised proper noun, not a place."""
-    found = _resolve(art, tok, before_char)
-    if found is None and tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper() \
-            and not _is_place(art, tok) and art.quote_of[tok.i] < 0:
-        return _name_run(tok, "ORG")
-    return found
-
-
-def _sentence_subject(art: _Article, q: _Quote, qid: int, before: list[int]) -> Token | None:
-    """For a quote inside a sentence with no reporting verb: the subject of the clause that
-    governs the quote ("Obama called the plan “a disaster”")."""
-    for top in _top_tokens(art, q, qid):
-        tok = top.head
-        for _ in range(_MAX_CLIMB):
-            if not _in_quote_sentence(art, q, tok.i):
-                break
-            if art.quote_of[tok.i] < 0:
-                for child in tok.children:
-                    if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and \
-                            child.i < q.first_tok:
-                        return child
-            if tok.head.i == tok.i:
-                break
-            tok = tok.head
-    for i in reversed(before):
-        if art.doc[i].dep_ in SUBJECT_DEPS:
-            return art.doc[i]
-    return None
-
-
-def _resolve(art: _Article, subj: Token | None, before_char: int) -> tuple[int, int, str] | None:
-    """The name a subject stands for: itself, a name inside its noun phrase, or the person /
-    organisation a pronoun or description refers to."""
-    if subj is None:
-        return None
-    member = _anonymous_member(art, subj)
-    if member is not None:
-        return _named_member(art, member, before_char)
-    titled = _person_after_title(art, subj)
-    if titled is not None:
-        return titled
-    k = art.mention_of[subj.i]
-    if k >= 0:
-        return art.mention_span(k)
-    if art.is_place[subj.i] or subj.ent_type_ in PLACE_LABELS:
-        return None
-    low = subj.lower_
-    # a pronoun or description refers back from where it stands: in "Trump told reporters he
-    # thought Fields had “…”" the "he" is Trump, not Fields, named after it
-    before_char = min(before_char, subj.idx)
-    if low in PERSON_PRONOUNS:
-        return _recent_person(art, before_char, low)
-    if low in GROUP_PRONOUNS:
-        return _recent_org(art, before_char)
-    if low in ("who", "that") and subj.head.dep_ == "relcl":
-        return _resolve(art, subj.head.head, before_char)
-    if subj.pos_ == "PRON":
-        return None
-    if _capital_after_quote(art, subj) and _is_reporting(subj.doc[subj.i + 1]):
-        return _name_run(subj, "PERSON")  # "“…,” Will wrote": a surname that is a word
-    if subj.pos_ == "PROPN" and _norm_title(subj.text) in ROLE_NOUNS:
-        # "Sirius XM Vice President for news and talk Dave Gorab called": a capitalised title
-        # is no name; the person the phrase goes on to name is the speaker
-        for t in subj.children:
-            if t.dep_ in ("conj", "appos") and art.quote_of[t.i] < 0 and (
-                    _name_label(art, t) == "PERSON" or _looks_like_name(t)):
-                k = art.mention_of[t.i]
-                return art.mention_span(k) if k >= 0 else _name_run(t, "PERSON")
-    if subj.pos_ == "PROPN" and _looks_like_name(subj) and subj.ent_type_ in ("", "PERSON"):
-        # the subject is itself a name, whatever the words before it are tagged
-        # ("Sirius XM Vice President for news and talk Dave Gorab called")
-        return _name_run(subj, art.name_labels.get(subj.text, "PERSON"))
-    named = _name_in_phrase(art, subj) or _issuer(art, subj, before_char)
-    if named is not None:
-        return named
-    if subj.text[:1].isupper() and subj.text in art.name_labels:
-        # a word the NER labels as a name elsewhere in the article ("Trump shot back")
-        return _name_run(subj, art.name_labels[subj.text])
-    if _looks_like_name(subj):
-        return _name_run(subj, "PERSON")  # a name the NER missed ("O’Donnell said")
-    if _capitalised_the(art, subj):
-        return _name_run(subj, "ORG")  # "“…,” The Blaze reported": a title the NER missed
-    return _resolve_description(art, subj, before_char)
-
-
-def _capitalised_the(art: _Article, tok: Token) -> bool:
-    """A proper noun whose article is written "The" where no sentence starts ("“…,” The
-    Blaze reported", "wrote The Sentinel"): the name of a publication or organisation."""
-    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _is_place(art, tok):
-        return False
-    det = next((c for c in tok.children if c.dep_ == "det" and c.i < tok.i), None)
-    if det is None or det.text != "The" or det.i == 0:
-        return False
-    prev = art.doc[det.i - 1]
-    if prev.text in ("”", '"') and art.quote_of[prev.i] >= 0:  # “…,” The Blaze reported
-        return art.text[prev.idx - 1:prev.idx] in (",", "?", "!")
-    return prev.text == "," or (prev.is_alpha and art.quote_of[prev.i] < 0)
-
-
-def _person_after_title(art: _Article, subj: Token) -> tuple[int, int, str] | None:
-    """"said Army Capt. Jo Doe": a parse that takes the abbreviated title for the subject
-    (and leaves the name hanging) means the person named right after it."""
-    if subj.lower_.rstrip(".") not in _TITLE_ABBREVIATIONS:
-        return None
-    i = subj.i + 1
-    if i < len(art.doc) and art.doc[i].text == ".":
-        i += 1
-    if i < len(art.doc) and art.mention_of[i] >= 0 and \
-            art.mentions[art.mention_of[i]].label == "PERSON":
-        return art.mention_span(art.mention_of[i])
-    return None
-
-
-def _capital_after_quote(art: _Article, tok: Token) -> bool:
-    """A capitalised word right after a quote's closing mark or a comma, where no sentence
-    starts: in "“…,” Will wrote" or "…, Stone said" it is a name, however the tagger reads
-    the word (a modal, a noun)."""
-    if not tok.text[:1].isupper() or tok.text == "I" or tok.i == 0 or \
-            tok.i + 1 >= len(art.doc) or tok.pos_ in ("PRON", "DET", "PUNCT"):
-        return False
-    prev = art.doc[tok.i - 1]
-    return prev.text == "," or (prev.text in ("”", '"') and art.quote_of[prev.i] >= 0 and
-                                art.text[prev.idx - 1:prev.idx] == ",")
-
-
-def _name_run_start(tok: Token) -> int:
-    """The first token of the name ending at `tok` (its capitalised compounds)."""
-    first = tok
-    while first.i > 0:
-        left = first.nbor(-1)
-        if left.dep_ != "compound" or left.pos_ != "PROPN" or not left.text[:1].isupper():
-            break
-        first = left
-    return first.i
-
-
-def _name_run(tok: Token, label: str) -> tuple[int, int, str]:
-    """The span of a name ending at `tok`, with the capitalised compounds right before it."""
-    first = tok.doc[_name_run_start(tok)]
-    return (first.idx, tok.idx + len(tok.text), label)
-
-
-def _name_in_phrase(art: _Article, head: Token) -> tuple[int, int, str] | None:
-    """A name the noun phrase is about: an apposition ("a spokesman, Jo Doe,"), a compound
-    or possessor ("the Clinton campaign", "Trump's campaign"), or whom a spokesperson
-    speaks for ("a spokesman for Sanders"). People win over organisations, and the person an
-    apposition names wins over the one a possessor or compound names ("Doe's chief of
-    staff, Jo Roe, said" is Roe)."""
-    best, best_rank = None, (False, False)
-    for child in head.children:
-        cands: list[Token] = []
-        if child.dep_ in ("appos", "compound", "poss", "nmod"):
-            cands = [child] + [t for t in child.children if t.dep_ == "compound"]
-        elif child.dep_ == "prep" and ((child.lower_ in ("for", "of") and
-                                         _norm_title(head.text) in SPOKES_NOUNS)
-                                        or child.lower_ == "from" or
-                                        (child.lower_ in ("by", "in") and
-                                         _norm_title(head.text) in DOCUMENT_NOUNS)):
-            # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's, and so are
-            # "a study by the ACLU" and "an editorial in the Register" the author's
-            cands = [t for t in child.children if t.dep_ == "pobj"]
-        elif child.dep_ == "acl" and _norm_title(head.text) in DOCUMENT_NOUNS:
-            # "a court document filed by state attorney Jo Doe"
-            cands = [t for agent in child.children if agent.dep_ == "agent"
-                     for t in agent.children if t.dep_ == "pobj"]
-        for t in cands:
-            k = art.mention_of[t.i]
-            if k >= 0 and art.quote_of[t.i] < 0:
-                span = art.mention_span(k)
-                rank = (span[2] == "PERSON", span[2] == "PERSON" and child.dep_ == "appos")
-                if best is None or rank > best_rank:
-                    best, best_rank = span, rank
-    return best
-
-
-def _issuer(art: _Article, head: Token, before_char: int) -> tuple[int, int, str] | None:
-    """Whoever put out the text a document noun names: "Black Lives Matter issued a statement
-    saying…", "Trump released a marketing video that said…" are theirs."""
-    verb = head.head
-    if head.dep_ != "dobj" or _norm_title(head.text) not in DOCUMENT_NOUNS or \
-            verb.lemma_.lower() not in ISSUING_VERBS:
-        return None
-    subj = _own_subject(art, verb)
-    return _resolve(art, subj, before_char) if subj is not None and subj.i != head.i else None
-
-
-def _looks_like_name(tok: Token) -> bool:
-    """A capitalised subject with no determiner: a proper name the NER did not label."""
-    if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
-        return False
-    if any(c.dep_ == "det" for c in tok.children):
-        return False
-    if tok.pos_ == "NOUN" and (tok.i == 0 or tok.i == tok.sent.start or tok.nbor(-1).is_space):
-        return False  # a capital at a sentence start says nothing
-    return _norm_title(tok.text) not in ORG_NOUNS and tok.text.lower() not in TITLE_ABBREV
-
-
-def _resolve_description(art: _Article, subj: Token,
-                         before_char: int) -> tuple[int, int, str] | None:
-    """"the Secretary General" → the latest person whose description has that head word;
-    "the newspaper" → the latest organisation."""
-    if _is_indefinite(subj):
-        return None  # "one Florida strategist", "a paper": someone new, not someone named
-    head = _norm_title(subj.text)
-    k = bisect_left(art.mention_starts, before_char) - 1
-    while k >= 0 and art.mentions[k].span.start >= before_char - 8000:
-        if art.mentions[k].label == "PERSON" and head in art.titles(k):
-            return art.mention_span(k)
-        k -= 1
-    if head in ORG_NOUNS:
-        return _recent_org(art, before_char)
-    if head in ROLE_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
-        beside = _name_beside(art, subj)
-        if beside is not None or subj.dep_ == "appos":
-            return beside
-        # "Marco Rubio spoke in Miami, where Trump leads. The Florida senator said…": a role
-        # the article never gave anyone by name refers back to whom the story is about, the
-        # person last written about as the subject of a sentence (not of a clause inside one)
-        return _recent_main_subject(art, before_char)
-    return None
-
-
-def _name_beside(art: _Article, subj: Token) -> tuple[int, int, str] | None:
-    """The person a role is set beside with a comma, whatever the parse made of the two:
-    "Jo Doe, the chair of the party, said" and "the chair of the party, Jo Doe, said"."""
-    first, last = subj.left_edge.i, subj.right_edge.i
-    if first >= 2 and art.doc[first - 1].text == ",":
-        k = art.mention_of[first - 2]
-        if k >= 0 and art.mentions[k].label == "PERSON":
-            return art.mention_span(k)
-    for i in range(first + 1, last + 1):
-        k = art.mention_of[i]
-        if k >= 0 and art.mentions[k].label == "PERSON" and art.doc[i - 1].text == ",":
-            return art.mention_span(k)
-    return None
-
-
-def _recent_main_subject(art: _Article, before_char: int) -> tuple[int, int, str] | None:
-    """The latest person, outside quotes, who is the subject of a sentence's main verb: named
-    ("Rubio spoke") or he/she ("At the moment Christie learned…, he was clocking…")."""
-    i = art.tok_at(before_char) - 1
-    while i >= 0 and art.starts[i] >= before_char - 3000:
-        tok = art.doc[i]
-        if art.quote_of[i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT":
-            if tok.lower_ in ("he", "she"):
-                return _recent_person(art, tok.idx, tok.lower_)
-            k = art.mention_of[i]
-            # a person, even where the NER labels this one mention otherwise ("Trump", ORG)
-            if k >= 0 and (art.mentions[k].label == "PERSON" or
-                           art.name_labels.get(tok.text) == "PERSON"):
-                m = art.mentions[k]
-                return (m.span.start, m.span.end, "PERSON")
-        i -= 1
-    return None
-
-
-def _is_indefinite(tok: Token) -> bool:
-    """A noun phrase that introduces someone new: "a", "an", "another", "one", "several"...
-    or a number with no definite determiner ("two Republicans", not "the two senators")."""
-    kids = [c for c in tok.children if c.dep_ in ("det", "nummod", "amod", "quantmod")]
-    if any(c.lower_ in INDEFINITE_DETS for c in kids):
-        return True
-    # a number before the noun counts ("two Republicans"), not one after it ("Channel 4")
-    return any(c.dep_ == "nummod" and c.like_num and c.i < tok.i for c in kids) and \
-        not any(c.dep_ in ("det", "poss") for c in tok.children)
-
-
-def _anonymous_member(art: _Article, tok: Token) -> Token | None:
-    """The head of an indefinite noun phrase that `tok` is part of, when that phrase is
-    some unnamed member(s) of a group: "an Iowa Democrat", "a Republican senator", "one
-    Labour MP", "two Republicans", "a Trump supporter". A spokesperson is not one: "a
-    Clinton spokesman" speaks for Clinton, "a representative for the union" for the union;
-    nor is a text from someone ("a statement from the party" is the party's)."""
-    head = tok
-    # from a modifier to the noun it modifies ("Iowa" → "Democrat", "Trump" → "supporter")
-    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
-        head = head.head
-    if not _is_indefinite(head) or _name_label(art, head) == "PERSON" or \
-            art.name_labels.get(head.text) == "PERSON":
-        # "an angry Rutte" (even where the NER labels this "Rutte" otherwise), "Jo Doe, 66,"
-        return None
-    noun = _norm_title(head.text)
-    if head.lower_ in SPOKESPEOPLE or noun in DOCUMENT_NOUNS:
-        return None
-    for child in head.children:
-        if noun in SPOKES_NOUNS and child.dep_ in ("compound", "poss") and \
-                _name_label(art, child) in ("PERSON", "ORG"):
-            return None  # "a Channel 4 representative"; "a Republican representative" is one
-        if child.dep_ == "prep" and (
-                (child.lower_ == "for" and noun in SPOKES_NOUNS) or
-                (child.lower_ == "from" and head.ent_type_ != "NORP" and
-                 any(t.dep_ == "pobj" and t.ent_type_ in ("PERSON", "ORG")
-                     for t in child.children))):
-            return None
-    return head
-
-
-def _unnamed_group(art: _Article, tok: Token) -> Token | None:
-    """The head of a plural noun phrase that `tok` is part of, when the phrase is people the
-    text describes without naming them: "Law enforcement sources have said", "Sanders
-    protesters interrupted her, shouting", "Hundreds of demonstrators marched, chanting". Not
-    a name ("Democrats" is a group that speaks for itself: an organisation), a document
-    ("the reports said") or a spokesperson (who speaks for someone)."""
-    head = tok
-    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
-        head = head.head
-    if head.tag_ != "NNS" or art.mention_of[head.i] >= 0 or art.name_labels.get(head.text):
-        return None
-    noun = _norm_title(head.text).removesuffix("s")
-    if noun in DOCUMENT_NOUNS or noun in SPOKES_NOUNS or head.lower_ in SPOKESPEOPLE:
-        return None
-    return head
-
-
-def _phrase_end(tok: Token) -> int:
-    """The index of the last word of `tok`'s phrase before any clause inside it and the
-    punctuation that sets the clause off: "to both senators" in "to both senators, who asked
-    not to be named", whichever word the parser hangs the clause on."""
-    clauses = [t.left_edge.i for t in tok.subtree if t.dep_ in CLAUSE_DEPS and t.i != tok.i]
-    end = min([tok.right_edge.i] + [i - 1 for i in clauses])
-    while end > tok.i and tok.doc[end].is_punct:
-        end -= 1
-    return end
-
-
-def _unnamed_source(art: _Article, subj: Token) -> tuple[int, int] | None:
-    """How the text describes a speaker it does not name, as a span: "a senior Cruz
-    adviser", "one Democrat familiar with the talks", "a Mexican official" (not "who was not
-    authorized to speak publicly"), or a group of people the text names only by what they
-    are ("Law enforcement sources", "Sanders protesters", "Leaders of the organization").
-    None unless the subject is such an unnamed member or group."""
-    head = _anonymous_member(art, subj) or _unnamed_group(art, subj)
-    if head is None or art.quote_of[head.i] >= 0:
-        return None
-    doc = art.doc
-    first, last = head.left_edge.i, head.i
-    while first < last and doc[first].dep_ in ("advmod", "cc", "preconj", "punct"):
-        first += 1  # "even a top strategist said": the sentence's word, not the source's
-    for child in head.rights:  # words after the noun that still describe it, never a clause
-        end = _phrase_end(child)
-        if child.dep_ not in ("prep", "amod") or end - first > 9 or \
-                any(doc[i].is_punct or art.quote_of[i] >= 0 for i in range(last + 1, end + 1)):
-            break
-        last = end
-    if any(art.quote_of[i] >= 0 for i in range(first, last + 1)):
-        return None
-    return (doc[first].idx, doc[last].idx + len(doc[last].text))
-
-
-def _name_label(art: _Article, tok: Token) -> str:
-    """PERSON, ORG or NORP when the token is part of such a mention (or of a name the
-    article labels elsewhere), else ""."""
-    k = art.mention_of[tok.i]
-    if k >= 0:
-        return art.mentions[k].label
-    return art.name_labels.get(tok.text, "") if tok.text[:1].isupper() else ""
-
-
-def _named_member(art: _Article, head: Token, before_char: int):
-    """An unnamed member of a group names nobody, unless an apposition names the person
-    ("a Republican senator, Jo Doe, said")."""
-    for child in head.children:
-        if child.dep_ == "appos":
-            named = _resolve(art, child, before_char)
-            if named is not None and named[2] == "PERSON":
-                return named
-    return None
-
-
-def _recent_person(art: _Article, before_char: int, pronoun: str) -> tuple[int, int, str] | None:
-    """Whom a he/she most likely means: the latest person mention outside quotes that was a
-    subject, else the latest person mention; people whose gender the article shows to be
-    the other one are skipped."""
-    want = "m" if pronoun in ("he", "him") else "f"
-    k = bisect_left(art.mention_starts, before_char) - 1
-    fallback = None
-    while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
-        m = art.mentions[k]
-        if m.label == "PERSON":
-            tok = art.doc[art.tok_at(m.span.end - 1)]
-            if art.quote_of[tok.i] < 0 and art.gender_of(m.text) in ("", want):
-                if tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj")
-                                                and tok.head.dep_ in SUBJECT_DEPS):
-                    return art.mention_span(k)
-                if fallback is None:
-                    fallback = art.mention_span(k)
-        k -= 1
-    return fallback
-
-
-def _recent_org(art: _Article, before_char: int) -> tuple[int, int, str] | None:
-    k = bisect_left(art.mention_starts, before_char) - 1
-    while k >= 0 and art.mentions[k].span.start >= before_char - 1500:
-        m = art.mentions[k]
-        if m.label == "ORG" and art.quote_of[art.tok_at(m.span.start)] < 0:
-            return art.mention_span(k)
-        k -= 1
-    return None
-
-
-def _cue_after_comma(art: _Article, q: _Quote, after: list[int]):
-    """“…,” Toomey fumed / “…?” asked Smith: a quote that ends with a comma (or ? ! —) and is
-    followed by a short clause: that clause's verb is the attribution, whatever its lemma."""
-    if q.inner_end not in ",?!—–-…" or not after:
-        return None
-    first = after[0]
-    for i in after[:7]:
-        tok = art.doc[i]
-        if tok.pos_ != "VERB" and tok.lemma_.lower() in REPORTING_VERBS and i > first:
-            # a reporting verb the tagger took for a noun ("the Saudis state"): the words
-            # between the quote and it are the subject
-            head = max((art.doc[j] for j in range(first, i)
-                        if art.doc[j].pos_ in ("PROPN", "NOUN", "PRON")), default=None,
-                       key=lambda t: t.i)
-            return (tok, head, "verb-noun") if head is not None else None
-        if tok.pos_ == "VERB" or _is_reporting(tok):
-            subj = _subject_of(art, tok)
-            if subj is None or subj.i <= q.last_tok or subj.lower_ in _RELATIVE_PRONOUNS:
-                return None  # "its “Bathroom Bill,” which allows…": the quote is a name
-            # "X fumed" with X opening the clause, or "fumed X" with the verb opening it
-            if (subj.i < tok.i and subj.left_edge.i <= first + 1) or \
-                    (i <= first + 1 and subj.i > tok.i):
-                return tok, subj, tok.lemma_.lower()
-            return None
-    return None
-
-
-def _cue_verb_before(art: _Article, before: list[int]):
-    """Doe fired back: “…” / Doe shot back, “…” — the mirror of `_cue_after_comma`: a
-    clause "subject verb [back, forcefully]" that ends with a colon or comma right before the
-    quote introduces it, whatever the verb, so a reporting verb earlier in the sentence ("When
-    Roe suggested…, Doe fired back: “…”") is not the attribution."""
-    words = [i for i in before if not art.doc[i].is_space]
-    if len(words) < 3 or art.doc[words[-1]].text not in (":", ","):
-        return None
-    k = len(words) - 2
-    while k > 0 and len(words) - 2 - k < 2 and art.doc[words[k]].dep_ in ("prt", "advmod"):
-        k -= 1
-    verb = art.doc[words[k]]
-    if verb.pos_ != "VERB" or any(c.dep_ in ("dobj", "ccomp", "xcomp") and art.quote_of[c.i] < 0
-                                  for c in verb.children):
-        return None  # "…, saying the plan was dead, “…”": the verb has its own content
-    subj = _own_subject(art, verb)
-    if subj is None or subj.i > verb.i:
-        return None
-    if subj.lower_ in _WH_WORDS or subj.lower_ == "what":
-        return None  # "Doe apologized for what happened:": not what happened speaking
-    return verb, subj, verb.lemma_.lower()
-
-
-def _cue_colon_clause(art: _Article, before: list[int]):
-    """Doe has since apologized for what happened: “…” — a clause that ends with a colon
-    right before the quote and whose main verb has a person or organisation for subject
-    introduces the quote, whatever the verb, when no reporting verb does."""
-    words = [i for i in before if not art.doc[i].is_space]
-    if len(words) < 3 or art.doc[words[-1]].text != ":":
-        return None
-    inside = set(words)
-    for i in words:
-        verb = art.doc[i]
-        if verb.pos_ not in ("VERB", "AUX") or (verb.head.i in inside and verb.head.i != verb.i):
-            continue  # not the clause's main verb
-        subj = _own_subject(art, verb)
-        if subj is not None and subj.i < verb.i and _name_label(art, subj) in ("PERSON", "ORG"):
-            return verb, subj, verb.lemma_.lower()
-        return None
-    return None
-
-
-def _bare_attribution(art: _Article, verb: Token) -> bool:
-    """Is the verb's clause only an attribution ("Smith said in a statement."), with no
-    content of its own (no clause or object), so that it can follow a finished quote?"""
-    return not any(c.dep_ in ("ccomp", "xcomp", "dobj", "advcl") and art.quote_of[c.i] < 0
-                   for c in verb.children)
-
-
-def _cue_colon_name(art: _Article, before: list[int], before_char: int):
-    """Clinton: “…” — a name and a colon right before the quote."""
-    if len(before) < 2 or art.doc[before[-1]].text != ":":
-        return None
-    tok = art.doc[before[-2]]
-    if art.mention_of[tok.i] < 0 and tok.pos_ != "PROPN":
-        return None
-    # a name that ends a clause whose subject names someone else is not a label: "Perez
-    # contrasted him with Clinton: “…”" is Perez speaking ("Smith: “…”", "More from Smith:
-    # “…”" and "The result did not surprise Smith: “…”" are Smith)
-    k = art.mention_of[tok.i]
-    first = art.tok_at(art.mentions[k].span.start) if k >= 0 else _name_run_start(tok)
-    for i in before:
-        if i < first and art.doc[i].dep_ in SUBJECT_DEPS and \
-                _resolve(art, art.doc[i], before_char) is not None:
-            return None
-    return tok, tok, "colon"
-
-
-def _cue_possessor(art: _Article, q: _Quote):
-    """Obama's “if you like your plan, you can keep it” promise: words a person owns (an
-    organisation's are most often a title: CNN's “State of the Union”)."""
-    i = q.first_tok - 1
-    if i < 1 or art.doc[i].tag_ != "POS" or art.quote_of[i - 1] >= 0:
-        return None
-    name = art.doc[i - 1]
-    return (name, name, "possessive") if _name_label(art, name) == "PERSON" else None
-
-
-def _cue_byline(art: _Article, before: list[int]):
-    """Polls were not wrong, just early - Jo Doe: “…” — in a digest of excerpts, a dash, a
-    name and a colon right before the quote sign it, whatever the headline before the dash
-    says (its own verb or subject is not the attribution)."""
-    words = [i for i in before if not art.doc[i].is_space]
-    if len(words) < 3 or art.doc[words[-1]].text != ":":
-        return None
-    name = words[-2]
-    k = len(words) - 2
-    while k >= 0 and words[-2] - words[k] < 6 and _is_name_word(art, art.doc[words[k]]):
-        k -= 1
-    if k < 0 or k == len(words) - 2 or art.doc[words[k]].text not in _DASHES:
-        return None
-    return art.doc[words[k + 1]], art.doc[name], "byline"
-
-
-def _is_name_word(art: _Article, tok: Token) -> bool:
-    """A word of a name: part of a mention, or capitalised (the NER misses some bylines,
-    "Pew Research", and the tagger may take them for common nouns)."""
-    return art.mention_of[tok.i] >= 0 or \
-        (tok.pos_ in ("PROPN", "NOUN") and tok.text[:1].isupper())
-
-
-def _byline_speaker(art: _Article, first: Token, last: Token) -> tuple[int, int, str]:
-    """The name of a byline: the mention it ends with, else the words as written."""
-    k = art.mention_of[last.i]
-    if k >= 0 and art.mentions[k].span.start <= first.idx:
-        return art.mention_span(k)
-    label = art.mentions[k].label if k >= 0 else art.name_labels.get(last.text, "PERSON")
-    return (first.idx, last.idx + len(last.text), SPEAKER_LABELS.get(label, "PERSON"))
-
-
-_DASHES = frozenset(("-", "—", "–", "--"))
-
-
-def _is_place(art: _Article, tok: Token | None) -> bool:
-    return tok is not None and art.mention_of[tok.i] < 0 and \
-        (art.is_place[tok.i] or tok.ent_type_ in PLACE_LABELS)
-
-
-def _cues(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int],
-          has_before: bool):
-    """The quote's candidate cues, best first (computed lazily: the first usable one wins)."""
-    if len(q.pieces) > 1:
-        yield _cue_in_window(art, _between(art, q), prefer_last=False)
-    yield _cue_byline(art, before)
-    tree, right_after = _cue_from_tree(art, q, qid), _cue_after_comma(art, q, after)
-    if tree is not None and right_after is not None and _is_reporting(right_after[0]) and \
-            right_after[1] is not None and art.quote_of[right_after[1].i] < 0 and \
-            _name_label(art, right_after[1]) in ("PERSON", "ORG") and \
-            right_after[1].i + 1 == right_after[0].i and q.last_tok < right_after[0].i < tree[0].i:
-        # "“…,” Trump said, after Quick said…": the parse may hang the quote on a later
-        # verb; the name and verb right after the quote's comma are nearer, and say it
-        yield right_after
-    yield tree
-    yield right_after
-    yield _cue_colon_name(art, before, q.pieces[0].start)
-    if has_before:
-        yield _cue_verb_before(art, before)
-        yield _cue_in_window(art, before, prefer_last=True)
-        yield _cue_colon_clause(art, before)
-    if after:
-        cue = _cue_in_window(art, after[:15], prefer_last=False)
-        # “…it is over.” Smith said the plan...: a new sentence
-        if cue is None or q.inner_end != "." or _bare_attribution(art, cue[0]):
-            yield cue
-    # last: "Trump's “coarse effusion,” Will wrote" is Will's description of Trump's words
-    yield _cue_possessor(art, q)
-
-
-def _attribute(art: _Article, q: _Quote, qid: int) -> None:
+def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
     """Find the cue and speaker of one quote from its own sentence."""
     start_char = q.pieces[0].start
-    after = _window(art, q, qid, 1)
-    before = _window(art, q, qid, -1)
+    after = sentence_window(art, q, qid, 1)
+    before = sentence_window(art, q, qid, -1)
     has_before = any(not art.doc[i].is_punct for i in before)
     first = q.pieces[0]
     if len(q.pieces) > 1 and first.end == first.inner_end and not has_before:
@@ -1514,112 +290,59 @@ def _attribute(art: _Article, q: _Quote, qid: int) -> None:
             q.speaker, q.cue, q.strong = intro, "introduced", True
             return
     art.unnamed_subject = None
-    cue, place_cue = _choose_cue(art, q, qid, before, after, has_before)
+    cue, place_cue = choose_cue(art, q, qid, before, after, has_before)
     if cue is None or cue[2] != "according-to":
         # "“…,” Sanders said, according to CNN": the source that vouches for the quote is
         # the outer one (the convention of the attribution corpora we measured against)
-        outer = _according_to(art, before + after) or _outer_report(art, q, after, cue)
-        if outer is not None and _resolve_source(art, outer[1], start_char) is not None:
+        outer = according_to(art, before + after) or outer_report(art, q, after, cue)
+        if outer is not None and resolve_source(art, outer[1], start_char) is not None:
             cue = outer
     if cue is not None and cue[1] is None and cue[0].tag_ == "VBG" and \
             cue[2] not in ("according-to", "colon", "byline", "possessive") and \
-            _subject_of(art, cue[0]) is None:
+            subject_of(art, cue[0]) is None:
         # "Maher stated that the report “wasn't good.” Adding, “…”": a participle with no
         # subject at all goes on with whoever spoke before (see _continue_speakers)
         return
     if cue is not None:
         verb, subj, kind = cue
         if kind == "byline":
-            q.speaker = _byline_speaker(art, verb, subj)
+            q.speaker = byline_speaker(art, verb, subj)
             kind = "colon"
         elif kind == "according-to":
-            q.speaker = _resolve_source(art, subj, start_char)
+            q.speaker = resolve_source(art, subj, start_char)
         elif kind in ("colon", "verb-noun", "possessive"):
-            q.speaker = _resolve(art, subj, start_char)
+            q.speaker = resolve(art, subj, start_char)
         elif cue is place_cue:
-            q.speaker = _place_speaker(art, subj)
+            q.speaker = place_speaker(art, subj)
         else:
-            q.speaker = _speaker_of_verb(art, verb, start_char)
+            q.speaker = speaker_of_verb(art, verb, start_char)
         q.cue, q.strong = (verb.lemma_.lower() if kind == "verb-noun" else kind), True
         if q.speaker is None:
-            # where _speaker_of_verb's climb stopped at an unnamed member, else the cue's own
+            # where speaker_of_verb's climb stopped at an unnamed member, else the cue's own
             for candidate in (art.unnamed_subject, subj):
                 if q.source is None and candidate is not None:
-                    q.source = _unnamed_source(art, candidate)
+                    q.source = unnamed_source(art, candidate)
         return
     if has_before:
-        subj = _sentence_subject(art, q, qid, before)
+        subj = sentence_subject(art, q, qid, before)
         if subj is not None:
-            q.speaker, q.cue = _resolve(art, subj, start_char), "subject"
+            q.speaker, q.cue = resolve(art, subj, start_char), "subject"
 
 
-def _choose_cue(art: _Article, q: _Quote, qid: int, before: list[int], after: list[int],
-                has_before: bool):
-    """(cue, place_cue): the first cue whose subject is not a place ("…, but Moscow denies —
-    “…?” asked Dunn" is Dunn's); with none, the first place that is itself the subject of a
-    reporting verb, which then speaks as its government ("Russia said") or as a person the NER
-    took for a place ("“…,” said Iampaglia, who graduated in 2009"). Either may be None; the
-    cue is the place cue when that is the one taken."""
-    place_cue = None
-    for cue in _cues(art, q, qid, before, after, has_before):
-        if cue is None:
-            continue
-        cue = _past_writers_aside(art, cue)
-        if not _is_place(art, cue[1]):
-            return cue, place_cue
-        verb, subj, _ = cue
-        # the place must be the reporting verb's own subject, or the one its clause climbs to
-        # ("Bryne went on to say", "Nefzi said, adding"): then it is who speaks
-        if place_cue is None and subj.dep_ in SUBJECT_DEPS and _is_reporting(verb) and \
-                (subj.head.i == verb.i or _subject_of(art, verb) == subj) and \
-                subj.pos_ == "PROPN" and subj.text[:1].isupper() and not _is_dateline(art, subj):
-            place_cue = cue
-    return place_cue, place_cue
+# --- across quotes: a shared sentence, a continuation, a signature --------------------------
 
 
-def _is_dateline(art: _Article, tok: Token) -> bool:
-    """"TALLAHASSEE — Rep. Gwen Graham on Friday pummeled…": a place in capitals or set off by
-    a dash opens the story; the parser may make it a subject, but it names where, not who."""
-    nxt = tok.i + 1
-    return (tok.text.isupper() and len(tok.text) > 2) or \
-        (nxt < len(art.doc) and art.doc[nxt].text in _DASHES)
-
-
-def _past_writers_aside(art: _Article, cue):
-    """"Trump said, and I quote, “…”": the writer's "I quote" vouches for the words; the
-    reporting verb it is joined to says whose they are."""
-    verb, subj, _ = cue
-    head = verb.head
-    if verb.lemma_.lower() == "quote" and subj is not None and subj.lower_ in ("i", "we") and \
-            verb.dep_ == "conj" and head.i < verb.i and _is_reporting(head):
-        outer = _subject_of(art, head)
-        if outer is not None:
-            return head, outer, head.lemma_.lower()
-    return cue
-
-
-def _place_speaker(art: _Article, tok: Token) -> tuple[int, int, str]:
-    """A place as a speaker: its mention (or name) as an organisation, or as a person when the
-    sentence describes one ("Iampaglia, who graduated…", "Santos, legal director of…")."""
-    person = any((c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "whose")) or
-                 (c.dep_ == "appos" and _norm_title(c.text) in ROLE_NOUNS | SPOKES_NOUNS)
-                 for c in tok.children)
-    label = "PERSON" if person else "ORG"
-    first = _name_run_start(tok)
-    return (art.doc[first].idx, tok.idx + len(tok.text), label)
-
-
-def _same_sentence(art: _Article, a: _Quote, b: _Quote) -> bool:
+def _same_sentence(art: ArticleTables, a: QuoteDraft, b: QuoteDraft) -> bool:
     """Are quotes a and b (a before b) in one sentence of one paragraph?"""
     if a.last_para != b.para:
         return False
-    if a.inner_end in _SENTENCE_END_CHARS:
+    if a.inner_end in SENTENCE_END_CHARS:
         return False
     return not any(art.quote_of[i] < 0 and art.is_boundary(i)
                    for i in range(a.last_tok + 1, b.first_tok))
 
 
-def _share_in_sentence(art: _Article, quotes: list[_Quote]) -> None:
+def _share_in_sentence(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
     """Quotes in one sentence share the attribution one of them has (“A” and “B,” he said)."""
     for _ in range(2):  # forward and backward
         for a, b in zip(quotes, quotes[1:]):
@@ -1631,12 +354,12 @@ def _share_in_sentence(art: _Article, quotes: list[_Quote]) -> None:
                 a.speaker, a.source, a.cue, a.strong = b.speaker, b.source, "same-sentence", True
 
 
-def _continue_speakers(art: _Article, quotes: list[_Quote]) -> None:
+def _continue_speakers(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
     """A quote with no cue of its own is signed by a name paragraph right after it ("-
     Bernie Sanders."), else takes the speaker of the sentence that leads into it ("Clinton
     touted her record. “…”", "Cruz continued:¶“…”"); when the sentence before it is itself a
     quote's, it continues that quote's speaker (same or previous paragraph)."""
-    prev: _Quote | None = None
+    prev: QuoteDraft | None = None
     for q in quotes:
         if not q.cue:
             # a signature is the most specific cue: in a digest of excerpts each quote is
@@ -1654,12 +377,12 @@ def _continue_speakers(art: _Article, quotes: list[_Quote]) -> None:
         prev = q
 
 
-def _opens_paragraph(art: _Article, q: _Quote) -> bool:
+def _opens_paragraph(art: ArticleTables, q: QuoteDraft) -> bool:
     i = q.first_tok - 1
     return i < 0 or (art.doc[i].is_space and "\n" in art.doc[i].text)
 
 
-def _signature(art: _Article, q: _Quote) -> tuple[int, int, str] | None:
+def _signature(art: ArticleTables, q: QuoteDraft) -> tuple[int, int, str] | None:
     """A quote that fills its paragraph, followed by a short paragraph that is a name
     ("- Bernie Sanders.", "Dean Baker, Center for Economic and Policy Research.", "-President
     Obama, tweeting after the speech."): a mention, or a word the article labels a name
@@ -1671,7 +394,7 @@ def _signature(art: _Article, q: _Quote) -> tuple[int, int, str] | None:
             i < n and art.doc[i].is_space and art.doc[i].text.count("\n") >= 2):
         return None
     i += 1
-    while i < n and art.doc[i].text in _DASHES:
+    while i < n and art.doc[i].text in DASHES:
         i += 1
     if i >= n or art.quote_of[i] >= 0:
         return None
@@ -1703,7 +426,7 @@ def _signature(art: _Article, q: _Quote) -> tuple[int, int, str] | None:
     return span
 
 
-def _lead_in(art: _Article, q: _Quote) -> list[int]:
+def _lead_in(art: ArticleTables, q: QuoteDraft) -> list[int]:
     """The sentence just before a quote that opens its sentence: its tokens, or [] when
     there is none in this or the previous paragraph, or when a quote is part of it."""
     i = q.first_tok - 1
@@ -1713,7 +436,7 @@ def _lead_in(art: _Article, q: _Quote) -> list[int]:
         i -= 1
     if i < 0 or paras > 1 or art.quote_of[i] >= 0:
         return []
-    if art.doc[i].text in _SENT_END:
+    if art.doc[i].text in SENT_END:
         i -= 1
     out = []
     while i >= 0 and not art.is_boundary(i):
@@ -1725,20 +448,20 @@ def _lead_in(art: _Article, q: _Quote) -> list[int]:
     return out
 
 
-def _sentence_speaker(art: _Article, window: list[int], before_char: int):
+def _sentence_speaker(art: ArticleTables, window: list[int], before_char: int):
     """Who a sentence is about: its reporting verb's subject, else its main subject; a
     sentence that is a name and a colon ("Stated Stone:") is that name."""
-    label = _cue_colon_name(art, window, before_char)
+    label = cue_colon_name(art, window, before_char)
     if label is not None:
-        return _resolve(art, label[1], before_char)
-    cue = _cue_in_window(art, window, prefer_last=False)
+        return resolve(art, label[1], before_char)
+    cue = cue_in_window(art, window, prefer_last=False)
     if cue is not None:
         if cue[2] == "according-to":
-            return _resolve(art, cue[1], before_char)
-        subj = _own_subject(art, cue[0])
+            return resolve(art, cue[1], before_char)
+        subj = own_subject(art, cue[0])
         if subj is not None and subj.lower_ in GROUP_PRONOUNS:
             return None  # "They also lie in..." is rarely who speaks next
-        return _speaker_of_verb(art, cue[0], before_char)
+        return speaker_of_verb(art, cue[0], before_char)
     lo, hi = (window[0], window[-1]) if window else (0, -1)
     for i in window:
         tok = art.doc[i]
@@ -1750,7 +473,7 @@ def _sentence_speaker(art: _Article, window: list[int], before_char: int):
             # he/she) is taken to lead into the quote, not "the Trump face" or "they"
             if art.mention_of[i] >= 0 or tok.lower_ in PERSON_PRONOUNS or \
                     tok.text in art.name_labels:
-                return _resolve(art, tok, before_char)
+                return resolve(art, tok, before_char)
             return None
     return None
 
@@ -1758,18 +481,18 @@ def _sentence_speaker(art: _Article, window: list[int], before_char: int):
 # --- policy --------------------------------------------------------------------------------
 
 
-def _quote_text(text: str, q: _Quote) -> str:
+def _quote_text(text: str, q: QuoteDraft) -> str:
     return " ".join(text[p.inner_start:p.inner_end] for p in q.pieces)
 
 
 def _is_title_case(words: list[str]) -> bool:
-    content = [w for w in words if w.lower() not in _TITLE_SMALL]
-    if not content or any(w.lower() in _FIRST_SECOND_PERSON for w in words):
+    content = [w for w in words if w.lower() not in TITLE_SMALL]
+    if not content or any(w.lower() in FIRST_SECOND_PERSON for w in words):
         return False
     return sum(w[:1].isupper() for w in content) >= 0.8 * len(content) and words[0][:1].isupper()
 
 
-def _names_a_work(art: _Article, q: _Quote) -> bool:
+def _names_a_work(art: ArticleTables, q: QuoteDraft) -> bool:
     """Does the quote stand where a name goes: right after a preposition, a determiner or a
     possessive ("on CNN’s “State of the Union,”", "the “Make America Great Again” hat")?"""
     i = q.first_tok - 1
@@ -1785,10 +508,10 @@ def _names_a_work(art: _Article, q: _Quote) -> bool:
 _SPEECH_CUES = REPORTING_VERBS | {"according-to", "colon", "byline", "introduced"}
 
 
-def _is_speech(art: _Article, q: _Quote, qtext: str) -> bool:
+def _is_speech(art: ArticleTables, q: QuoteDraft, qtext: str) -> bool:
     """False for scare quotes and quoted titles that nobody is reported as saying."""
-    words = _WORD_RE.findall(qtext)
-    short = len(words) <= 3 and len(q.pieces) == 1 and q.inner_end not in _SENTENCE_END_CHARS
+    words = WORD_RE.findall(qtext)
+    short = len(words) <= 3 and len(q.pieces) == 1 and q.inner_end not in SENTENCE_END_CHARS
     if short and art.text[max(0, q.pieces[0].start - 12):q.pieces[0].start].lower().rstrip() \
             .endswith("so-called"):
         return False
@@ -1804,7 +527,7 @@ def _is_speech(art: _Article, q: _Quote, qtext: str) -> bool:
         return True
     if short:
         starts_sentence = not any(
-            not art.doc[i].is_punct for i in _window(art, q, art.quote_of[q.first_tok], -1))
+            not art.doc[i].is_punct for i in sentence_window(art, q, art.quote_of[q.first_tok], -1))
         if not starts_sentence:
             return False
     return True
@@ -1819,14 +542,14 @@ def _without_possessive(text: str, sp: tuple[int, int, str] | None):
 
 def find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound, ...]:
     """Direct quotations in `doc` (an article's analysed text), each with its speaker."""
-    art = _Article(doc, mentions)
+    art = ArticleTables(doc, mentions)
     text = art.text
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
-    quotes: list[_Quote] = []
+    quotes: list[QuoteDraft] = []
     for pieces in _merge_broken(art, find_quote_pieces(text)):
         inner = text[pieces[-1].inner_start:pieces[-1].inner_end].rstrip(" ’'")
-        q = _Quote(pieces, art.tok_at(pieces[0].start), art.tok_at(pieces[-1].end - 1),
+        q = QuoteDraft(pieces, art.tok_at(pieces[0].start), art.tok_at(pieces[-1].end - 1),
                    bisect_right(para_starts, pieces[0].start) - 1,
                    bisect_right(para_starts, pieces[-1].start) - 1, inner[-1:])
         for p in pieces:

@@ -1,0 +1,200 @@
+"""Lookup tables over one parsed article, built once per `find_quotes` call: which quote
+each token is in, which mention, where sentences end, the genders and descriptions the
+article gives its people. Part of the quote finder (see builder/quotes.py).
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
+from spacy.tokens import Doc, Token
+
+from .quote_marks import QuotePiece
+from .records import MentionFound
+from .quote_words import (
+    FEMALE_HONORIFICS, FEMALE_PRONOUNS, MALE_HONORIFICS, MALE_PRONOUNS, PLACE_LABELS, SENT_END,
+    SPEAKER_LABELS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS, TITLE_SMALL,
+)
+
+
+
+@dataclass
+class QuoteDraft:
+    pieces: list[QuotePiece]
+    first_tok: int  # the opening mark of the first piece
+    last_tok: int  # the closing mark (or last token) of the last piece
+    para: int  # paragraph of the first piece
+    last_para: int  # paragraph of the last piece
+    inner_end: str  # the last character inside the quote (",", ".", ...)
+    speaker: tuple[int, int, str] | None = None  # (start, end, label)
+    cue: str = ""
+    strong: bool = False  # attributed by a cue in its own sentence (verb, according to...)
+    source: tuple[int, int] | None = None  # how the text describes an unnamed speaker
+
+
+class ArticleTables:
+    """Lookup tables over one Doc, built once per `find_quotes` call."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[MentionFound]):
+        self.doc = doc
+        self.text = text = doc.text  # Doc.text is rebuilt on every access: read it once
+        # token columns as plain lists: creating Token objects is the slow part of spaCy's
+        # Python API, so per-token tests below work on these instead
+        cols = doc.to_array([IDX, LENGTH, IS_SPACE, ORTH]).tolist() if len(doc) else []
+        self.starts = [c[0] for c in cols]
+        ends = frozenset(doc.vocab.strings[p] for p in SENT_END)
+        self.boundary = [c[3] in ends or (c[2] == 1 and "\n" in text[c[0]:c[0] + c[1]])
+                         for c in cols]
+        n = len(doc)
+        for i in range(n - 1):
+            # a split-off abbreviation point ("(Tex.) has said", "Jr., who") ends nothing
+            if self.boundary[i] and cols[i][2] == 0:
+                nxt = text[cols[i + 1][0]]
+                if nxt in "),;:" or nxt.islower():
+                    self.boundary[i] = False
+                elif i > 0 and cols[i - 1][0] + cols[i - 1][1] == cols[i][0] and \
+                        text[cols[i - 1][0]:cols[i][0]].lower() in TITLE_ABBREVIATIONS:
+                    self.boundary[i] = False  # "said Army Capt. Jo Doe": a title, not an end
+        self.quote_of = [-1] * n  # index of the quote a token belongs to
+        # the NER often labels a repeated surname a place ("Vladeck said" after "Stephen
+        # Vladeck"): a one-word place mention that is the surname of a person is that person
+        surnames = {m.text.split()[-1] for m in mentions
+                    if m.label == "PERSON" and len(m.text.split()) > 1}
+        mentions = [replace(m, label="PERSON") if m.label in PLACE_LABELS and m.text in surnames
+                    else m for m in mentions]
+        self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
+                               key=lambda m: m.span.start)
+        self.mention_starts = [m.span.start for m in self.mentions]
+        self.mention_of = [-1] * n
+        self.is_place = [False] * n
+        for m in mentions:
+            if m.label in PLACE_LABELS:
+                for i in range(self.tok_at(m.span.start), n):
+                    if self.starts[i] >= m.span.end:
+                        break
+                    self.is_place[i] = True
+        for k, m in enumerate(self.mentions):
+            for i in range(self.tok_at(m.span.start), n):
+                if self.starts[i] >= m.span.end:
+                    break
+                self.mention_of[i] = k
+        self._titles: dict[int, frozenset[str]] = {}
+        # the unnamed member ("a senior aide") the last speaker_of_verb stopped at, if any
+        self.unnamed_subject: Token | None = None
+        self._genders: dict[str, str] | None = None
+        # every word of a PERSON/ORG name, so an unlabelled repeat can be recognised
+        self.name_labels: dict[str, str] = {}
+        for m in self.mentions:
+            if m.label in ("PERSON", "ORG"):
+                for w in m.text.split():
+                    if w[:1].isupper() and w.lower() not in TITLE_SMALL:
+                        self.name_labels.setdefault(w, m.label)
+
+    def tok_at(self, char: int) -> int:
+        """The token containing `char` (or the next one, if `char` is in whitespace)."""
+        i = bisect_right(self.starts, char) - 1
+        if i < 0:
+            return 0
+        tok = self.doc[i]
+        if char >= tok.idx + len(tok.text) and i + 1 < len(self.doc):
+            return i + 1
+        return i
+
+    def is_boundary(self, i: int) -> bool:
+        """Does token i end a sentence (. ! ?) or a paragraph?"""
+        return self.boundary[i]
+
+    def count_bounds(self) -> None:
+        """bounds_before[i]: how many sentence or paragraph ends (outside quotes) precede
+        token i, so "same sentence?" is one comparison. Needs `quote_of` filled."""
+        acc = 0
+        out = [0] * (len(self.doc) + 1)
+        for i in range(len(self.doc)):
+            out[i] = acc
+            if self.quote_of[i] < 0 and self.boundary[i]:
+                acc += 1
+        out[len(self.doc)] = acc
+        self.bounds_before = out
+
+    def gender_of(self, name: str) -> str:
+        """"m", "f" or "" for a person (by the last word of the name), from the article
+        itself: an honorific before the name (Mr., Mrs., Ms.), or the pronouns that follow
+        the name as a subject (the next he/his/him or she/her within a few words)."""
+        if self._genders is None:
+            self._genders = self._collect_genders()
+        words = name.split()
+        return self._genders.get(words[-1], "") if words else ""
+
+    def _collect_genders(self) -> dict[str, str]:
+        votes: dict[str, list[int]] = {}
+        doc, n = self.doc, len(self.doc)
+        for m in self.mentions:
+            if m.label != "PERSON" or not m.text.split():
+                continue
+            last = m.text.split()[-1]
+            first = self.tok_at(m.span.start)
+            end = self.tok_at(m.span.end - 1)
+            v = votes.setdefault(last, [0, 0])
+            prev = doc[first - 1].lower_ if first > 0 else ""
+            if prev in MALE_HONORIFICS:
+                v[0] += 2
+            elif prev in FEMALE_HONORIFICS:
+                v[1] += 2
+            if doc[end].dep_ not in SUBJECT_DEPS:
+                continue
+            for i in range(end + 1, min(n, end + 16)):
+                if self.quote_of[i] >= 0:
+                    continue  # "Kunin said. “His demeanor…”": a pronoun in a quote is not hers
+                low = doc[i].lower_
+                if low in MALE_PRONOUNS:
+                    v[0] += 1
+                    break
+                if low in FEMALE_PRONOUNS:
+                    v[1] += 1
+                    break
+                if self.mention_of[i] >= 0 and self.mentions[self.mention_of[i]].label == "PERSON":
+                    break  # another person: the pronoun may be theirs
+        return {w: ("m" if a > b else "f" if b > a else "") for w, (a, b) in votes.items()}
+
+    def same_sentence(self, a: int, b: int) -> bool:
+        """No sentence or paragraph end strictly between tokens a and b."""
+        if a > b:
+            a, b = b, a
+        return b - a < 2 or self.bounds_before[b] == self.bounds_before[a + 1]
+
+    def mention_span(self, k: int) -> tuple[int, int, str]:
+        m = self.mentions[k]
+        return (m.span.start, m.span.end, SPEAKER_LABELS[m.label])
+
+    def titles(self, k: int) -> frozenset[str]:
+        """Lower-cased description words of mention k: its `title` plus the compounds,
+        modifiers and appositions the parse hangs on the name."""
+        got = self._titles.get(k)
+        if got is None:
+            got = self._titles[k] = frozenset(self._title_words(k))
+        return got
+
+    def _title_words(self, k: int) -> set[str]:
+        m = self.mentions[k]
+        words = {norm_title(w) for w in m.title.split()}
+        root = self.doc[self.tok_at(m.span.end - 1)]
+        first = self.tok_at(m.span.start)
+        for child in root.children:
+            if first <= child.i <= root.i:
+                continue
+            if child.dep_ in ("compound", "amod", "nmod") and child.i < root.i:
+                words.update(norm_title(t.text) for t in child.subtree)
+            elif child.dep_ == "appos":  # "Mark Rutte, the NATO chief,"
+                words.update(norm_title(t.text) for t in child.subtree if t.i - child.i < 6)
+        if root.dep_ == "appos":  # "the NATO chief, Mark Rutte"
+            words.add(norm_title(root.head.text))
+            words.update(norm_title(t.text) for t in root.head.lefts)
+        words.discard("")
+        return words
+
+
+def norm_title(word: str) -> str:
+    w = word.lower()
+    return TITLE_ABBREV.get(w, w.rstrip("."))

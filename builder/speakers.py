@@ -1,0 +1,442 @@
+"""Whom a word names: a subject of a reporting verb resolved to a person or organisation
+mention (a pronoun or a description to the one meant, "a spokesman for X" to X), or to an
+unnamed source's description. Part of the quote finder (see builder/quotes.py for the
+rules).
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from spacy.tokens import Token
+
+from .quote_article import ArticleTables, norm_title
+from .quote_words import (
+    CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS,
+    NOT_SUBJECT_POS, ORG_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS,
+    ROLE_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
+)
+
+
+
+def is_reporting(tok: Token) -> bool:
+    if not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
+        return False
+    lemma = tok.lemma_.lower()
+    # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
+    return lemma in REPORTING_VERBS or (lemma in RETORT_VERBS and any(
+        c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children))
+
+
+def own_subject(art: ArticleTables, tok: Token) -> Token | None:
+    """A verb's own subject. Words inside quotes are never the subject (the parser often
+    hangs the quote's own subject on the reporting verb), nor words across a sentence or
+    paragraph end (spaCy's sentences can run over "\n\n")."""
+    found = [child for child in tok.children
+             if child.dep_ in SUBJECT_DEPS and art.quote_of[child.i] < 0 and
+             art.same_sentence(child.i, tok.i) and child.pos_ not in NOT_SUBJECT_POS]
+    if len(found) > 1:
+        # two subjects is a parse that split a title from its name ("said Army Capt. Jo
+        # Doe" → "Capt", "Doe"): the person is the subject; else the one nearest the verb
+        # (in "Nothing the president said “…,” the senator said" the parse gives the last
+        # "said" both "Nothing" and "senator")
+        people = [c for c in found if name_label(art, c) == "PERSON"]
+        return people[-1] if people else min(found, key=lambda c: abs(c.i - tok.i))
+    return found[0] if found else None
+
+
+def resolve_source(art: ArticleTables, tok: Token | None, before_char: int):
+    """Whom "according to X" names: as `resolve`, and also a title with an article that
+    the NER missed ("according to The Blaze"): a capitalised proper noun, not a place."""
+    found = resolve(art, tok, before_char)
+    if found is None and tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper() \
+            and not names_a_place(art, tok) and art.quote_of[tok.i] < 0:
+        return _name_run(tok, "ORG")
+    return found
+
+
+def resolve(art: ArticleTables, subj: Token | None,
+            before_char: int) -> tuple[int, int, str] | None:
+    """The name a subject stands for: itself, a name inside its noun phrase, or the person /
+    organisation a pronoun or description refers to."""
+    if subj is None:
+        return None
+    member = anonymous_member(art, subj)
+    if member is not None:
+        return _named_member(art, member, before_char)
+    titled = _person_after_title(art, subj)
+    if titled is not None:
+        return titled
+    k = art.mention_of[subj.i]
+    if k >= 0:
+        return art.mention_span(k)
+    if art.is_place[subj.i] or subj.ent_type_ in PLACE_LABELS:
+        return None
+    low = subj.lower_
+    # a pronoun or description refers back from where it stands: in "Trump told reporters he
+    # thought Fields had “…”" the "he" is Trump, not Fields, named after it
+    before_char = min(before_char, subj.idx)
+    if low in PERSON_PRONOUNS:
+        return _recent_person(art, before_char, low)
+    if low in GROUP_PRONOUNS:
+        return _recent_org(art, before_char)
+    if low in ("who", "that") and subj.head.dep_ == "relcl":
+        return resolve(art, subj.head.head, before_char)
+    if subj.pos_ == "PRON":
+        return None
+    if capital_after_quote(art, subj) and is_reporting(subj.doc[subj.i + 1]):
+        return _name_run(subj, "PERSON")  # "“…,” Will wrote": a surname that is a word
+    if subj.pos_ == "PROPN" and norm_title(subj.text) in ROLE_NOUNS:
+        # "Sirius XM Vice President for news and talk Dave Gorab called": a capitalised title
+        # is no name; the person the phrase goes on to name is the speaker
+        for t in subj.children:
+            if t.dep_ in ("conj", "appos") and art.quote_of[t.i] < 0 and (
+                    name_label(art, t) == "PERSON" or _looks_like_name(t)):
+                k = art.mention_of[t.i]
+                return art.mention_span(k) if k >= 0 else _name_run(t, "PERSON")
+    if subj.pos_ == "PROPN" and _looks_like_name(subj) and subj.ent_type_ in ("", "PERSON"):
+        # the subject is itself a name, whatever the words before it are tagged
+        # ("Sirius XM Vice President for news and talk Dave Gorab called")
+        return _name_run(subj, art.name_labels.get(subj.text, "PERSON"))
+    named = _name_in_phrase(art, subj) or _issuer(art, subj, before_char)
+    if named is not None:
+        return named
+    if subj.text[:1].isupper() and subj.text in art.name_labels:
+        # a word the NER labels as a name elsewhere in the article ("Trump shot back")
+        return _name_run(subj, art.name_labels[subj.text])
+    if _looks_like_name(subj):
+        return _name_run(subj, "PERSON")  # a name the NER missed ("O’Donnell said")
+    if _capitalised_the(art, subj):
+        return _name_run(subj, "ORG")  # "“…,” The Blaze reported": a title the NER missed
+    return _resolve_description(art, subj, before_char)
+
+
+def _capitalised_the(art: ArticleTables, tok: Token) -> bool:
+    """A proper noun whose article is written "The" where no sentence starts ("“…,” The
+    Blaze reported", "wrote The Sentinel"): the name of a publication or organisation."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or names_a_place(art, tok):
+        return False
+    det = next((c for c in tok.children if c.dep_ == "det" and c.i < tok.i), None)
+    if det is None or det.text != "The" or det.i == 0:
+        return False
+    prev = art.doc[det.i - 1]
+    if prev.text in ("”", '"') and art.quote_of[prev.i] >= 0:  # “…,” The Blaze reported
+        return art.text[prev.idx - 1:prev.idx] in (",", "?", "!")
+    return prev.text == "," or (prev.is_alpha and art.quote_of[prev.i] < 0)
+
+
+def _person_after_title(art: ArticleTables, subj: Token) -> tuple[int, int, str] | None:
+    """"said Army Capt. Jo Doe": a parse that takes the abbreviated title for the subject
+    (and leaves the name hanging) means the person named right after it."""
+    if subj.lower_.rstrip(".") not in TITLE_ABBREVIATIONS:
+        return None
+    i = subj.i + 1
+    if i < len(art.doc) and art.doc[i].text == ".":
+        i += 1
+    if i < len(art.doc) and art.mention_of[i] >= 0 and \
+            art.mentions[art.mention_of[i]].label == "PERSON":
+        return art.mention_span(art.mention_of[i])
+    return None
+
+
+def capital_after_quote(art: ArticleTables, tok: Token) -> bool:
+    """A capitalised word right after a quote's closing mark or a comma, where no sentence
+    starts: in "“…,” Will wrote" or "…, Stone said" it is a name, however the tagger reads
+    the word (a modal, a noun)."""
+    if not tok.text[:1].isupper() or tok.text == "I" or tok.i == 0 or \
+            tok.i + 1 >= len(art.doc) or tok.pos_ in ("PRON", "DET", "PUNCT"):
+        return False
+    prev = art.doc[tok.i - 1]
+    return prev.text == "," or (prev.text in ("”", '"') and art.quote_of[prev.i] >= 0 and
+                                art.text[prev.idx - 1:prev.idx] == ",")
+
+
+def name_run_start(tok: Token) -> int:
+    """The first token of the name ending at `tok` (its capitalised compounds)."""
+    first = tok
+    while first.i > 0:
+        left = first.nbor(-1)
+        if left.dep_ != "compound" or left.pos_ != "PROPN" or not left.text[:1].isupper():
+            break
+        first = left
+    return first.i
+
+
+def _name_run(tok: Token, label: str) -> tuple[int, int, str]:
+    """The span of a name ending at `tok`, with the capitalised compounds right before it."""
+    first = tok.doc[name_run_start(tok)]
+    return (first.idx, tok.idx + len(tok.text), label)
+
+
+def _name_in_phrase(art: ArticleTables, head: Token) -> tuple[int, int, str] | None:
+    """A name the noun phrase is about: an apposition ("a spokesman, Jo Doe,"), a compound
+    or possessor ("the Clinton campaign", "Trump's campaign"), or whom a spokesperson
+    speaks for ("a spokesman for Sanders"). People win over organisations, and the person an
+    apposition names wins over the one a possessor or compound names ("Doe's chief of
+    staff, Jo Roe, said" is Roe)."""
+    best, best_rank = None, (False, False)
+    for child in head.children:
+        cands: list[Token] = []
+        if child.dep_ in ("appos", "compound", "poss", "nmod"):
+            cands = [child] + [t for t in child.children if t.dep_ == "compound"]
+        elif child.dep_ == "prep" and ((child.lower_ in ("for", "of") and
+                                         norm_title(head.text) in SPOKES_NOUNS)
+                                        or child.lower_ == "from" or
+                                        (child.lower_ in ("by", "in") and
+                                         norm_title(head.text) in DOCUMENT_NOUNS)):
+            # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's, and so are
+            # "a study by the ACLU" and "an editorial in the Register" the author's
+            cands = [t for t in child.children if t.dep_ == "pobj"]
+        elif child.dep_ == "acl" and norm_title(head.text) in DOCUMENT_NOUNS:
+            # "a court document filed by state attorney Jo Doe"
+            cands = [t for agent in child.children if agent.dep_ == "agent"
+                     for t in agent.children if t.dep_ == "pobj"]
+        for t in cands:
+            k = art.mention_of[t.i]
+            if k >= 0 and art.quote_of[t.i] < 0:
+                span = art.mention_span(k)
+                rank = (span[2] == "PERSON", span[2] == "PERSON" and child.dep_ == "appos")
+                if best is None or rank > best_rank:
+                    best, best_rank = span, rank
+    return best
+
+
+def _issuer(art: ArticleTables, head: Token, before_char: int) -> tuple[int, int, str] | None:
+    """Whoever put out the text a document noun names: "Black Lives Matter issued a statement
+    saying…", "Trump released a marketing video that said…" are theirs."""
+    verb = head.head
+    if head.dep_ != "dobj" or norm_title(head.text) not in DOCUMENT_NOUNS or \
+            verb.lemma_.lower() not in ISSUING_VERBS:
+        return None
+    subj = own_subject(art, verb)
+    return resolve(art, subj, before_char) if subj is not None and subj.i != head.i else None
+
+
+def _looks_like_name(tok: Token) -> bool:
+    """A capitalised subject with no determiner: a proper name the NER did not label."""
+    if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
+        return False
+    if any(c.dep_ == "det" for c in tok.children):
+        return False
+    if tok.pos_ == "NOUN" and (tok.i == 0 or tok.i == tok.sent.start or tok.nbor(-1).is_space):
+        return False  # a capital at a sentence start says nothing
+    return norm_title(tok.text) not in ORG_NOUNS and tok.text.lower() not in TITLE_ABBREV
+
+
+def _resolve_description(art: ArticleTables, subj: Token,
+                         before_char: int) -> tuple[int, int, str] | None:
+    """"the Secretary General" → the latest person whose description has that head word;
+    "the newspaper" → the latest organisation."""
+    if _is_indefinite(subj):
+        return None  # "one Florida strategist", "a paper": someone new, not someone named
+    head = norm_title(subj.text)
+    k = bisect_left(art.mention_starts, before_char) - 1
+    while k >= 0 and art.mentions[k].span.start >= before_char - 8000:
+        if art.mentions[k].label == "PERSON" and head in art.titles(k):
+            return art.mention_span(k)
+        k -= 1
+    if head in ORG_NOUNS:
+        return _recent_org(art, before_char)
+    if head in ROLE_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+        beside = name_beside(art, subj)
+        if beside is not None or subj.dep_ == "appos":
+            return beside
+        # "Marco Rubio spoke in Miami, where Trump leads. The Florida senator said…": a role
+        # the article never gave anyone by name refers back to whom the story is about, the
+        # person last written about as the subject of a sentence (not of a clause inside one)
+        return _recent_main_subject(art, before_char)
+    return None
+
+
+def name_beside(art: ArticleTables, subj: Token) -> tuple[int, int, str] | None:
+    """The person a role is set beside with a comma, whatever the parse made of the two:
+    "Jo Doe, the chair of the party, said" and "the chair of the party, Jo Doe, said"."""
+    first, last = subj.left_edge.i, subj.right_edge.i
+    if first >= 2 and art.doc[first - 1].text == ",":
+        k = art.mention_of[first - 2]
+        if k >= 0 and art.mentions[k].label == "PERSON":
+            return art.mention_span(k)
+    for i in range(first + 1, last + 1):
+        k = art.mention_of[i]
+        if k >= 0 and art.mentions[k].label == "PERSON" and art.doc[i - 1].text == ",":
+            return art.mention_span(k)
+    return None
+
+
+def _recent_main_subject(art: ArticleTables, before_char: int) -> tuple[int, int, str] | None:
+    """The latest person, outside quotes, who is the subject of a sentence's main verb: named
+    ("Rubio spoke") or he/she ("At the moment Christie learned…, he was clocking…")."""
+    i = art.tok_at(before_char) - 1
+    while i >= 0 and art.starts[i] >= before_char - 3000:
+        tok = art.doc[i]
+        if art.quote_of[i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT":
+            if tok.lower_ in ("he", "she"):
+                return _recent_person(art, tok.idx, tok.lower_)
+            k = art.mention_of[i]
+            # a person, even where the NER labels this one mention otherwise ("Trump", ORG)
+            if k >= 0 and (art.mentions[k].label == "PERSON" or
+                           art.name_labels.get(tok.text) == "PERSON"):
+                m = art.mentions[k]
+                return (m.span.start, m.span.end, "PERSON")
+        i -= 1
+    return None
+
+
+def _is_indefinite(tok: Token) -> bool:
+    """A noun phrase that introduces someone new: "a", "an", "another", "one", "several"...
+    or a number with no definite determiner ("two Republicans", not "the two senators")."""
+    kids = [c for c in tok.children if c.dep_ in ("det", "nummod", "amod", "quantmod")]
+    if any(c.lower_ in INDEFINITE_DETS for c in kids):
+        return True
+    # a number before the noun counts ("two Republicans"), not one after it ("Channel 4")
+    return any(c.dep_ == "nummod" and c.like_num and c.i < tok.i for c in kids) and \
+        not any(c.dep_ in ("det", "poss") for c in tok.children)
+
+
+def anonymous_member(art: ArticleTables, tok: Token) -> Token | None:
+    """The head of an indefinite noun phrase that `tok` is part of, when that phrase is
+    some unnamed member(s) of a group: "an Iowa Democrat", "a Republican senator", "one
+    Labour MP", "two Republicans", "a Trump supporter". A spokesperson is not one: "a
+    Clinton spokesman" speaks for Clinton, "a representative for the union" for the union;
+    nor is a text from someone ("a statement from the party" is the party's)."""
+    head = tok
+    # from a modifier to the noun it modifies ("Iowa" → "Democrat", "Trump" → "supporter")
+    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
+        head = head.head
+    if not _is_indefinite(head) or name_label(art, head) == "PERSON" or \
+            art.name_labels.get(head.text) == "PERSON":
+        # "an angry Rutte" (even where the NER labels this "Rutte" otherwise), "Jo Doe, 66,"
+        return None
+    noun = norm_title(head.text)
+    if head.lower_ in SPOKESPEOPLE or noun in DOCUMENT_NOUNS:
+        return None
+    for child in head.children:
+        if noun in SPOKES_NOUNS and child.dep_ in ("compound", "poss") and \
+                name_label(art, child) in ("PERSON", "ORG"):
+            return None  # "a Channel 4 representative"; "a Republican representative" is one
+        if child.dep_ == "prep" and (
+                (child.lower_ == "for" and noun in SPOKES_NOUNS) or
+                (child.lower_ == "from" and head.ent_type_ != "NORP" and
+                 any(t.dep_ == "pobj" and t.ent_type_ in ("PERSON", "ORG")
+                     for t in child.children))):
+            return None
+    return head
+
+
+def unnamed_group(art: ArticleTables, tok: Token) -> Token | None:
+    """The head of a plural noun phrase that `tok` is part of, when the phrase is people the
+    text describes without naming them: "Law enforcement sources have said", "Sanders
+    protesters interrupted her, shouting", "Hundreds of demonstrators marched, chanting". Not
+    a name ("Democrats" is a group that speaks for itself: an organisation), a document
+    ("the reports said") or a spokesperson (who speaks for someone)."""
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
+        head = head.head
+    if head.tag_ != "NNS" or art.mention_of[head.i] >= 0 or art.name_labels.get(head.text):
+        return None
+    noun = norm_title(head.text).removesuffix("s")
+    if noun in DOCUMENT_NOUNS or noun in SPOKES_NOUNS or head.lower_ in SPOKESPEOPLE:
+        return None
+    return head
+
+
+def _phrase_end(tok: Token) -> int:
+    """The index of the last word of `tok`'s phrase before any clause inside it and the
+    punctuation that sets the clause off: "to both senators" in "to both senators, who asked
+    not to be named", whichever word the parser hangs the clause on."""
+    clauses = [t.left_edge.i for t in tok.subtree if t.dep_ in CLAUSE_DEPS and t.i != tok.i]
+    end = min([tok.right_edge.i] + [i - 1 for i in clauses])
+    while end > tok.i and tok.doc[end].is_punct:
+        end -= 1
+    return end
+
+
+def unnamed_source(art: ArticleTables, subj: Token) -> tuple[int, int] | None:
+    """How the text describes a speaker it does not name, as a span: "a senior Cruz
+    adviser", "one Democrat familiar with the talks", "a Mexican official" (not "who was not
+    authorized to speak publicly"), or a group of people the text names only by what they
+    are ("Law enforcement sources", "Sanders protesters", "Leaders of the organization").
+    None unless the subject is such an unnamed member or group."""
+    head = anonymous_member(art, subj) or unnamed_group(art, subj)
+    if head is None or art.quote_of[head.i] >= 0:
+        return None
+    doc = art.doc
+    first, last = head.left_edge.i, head.i
+    while first < last and doc[first].dep_ in ("advmod", "cc", "preconj", "punct"):
+        first += 1  # "even a top strategist said": the sentence's word, not the source's
+    for child in head.rights:  # words after the noun that still describe it, never a clause
+        end = _phrase_end(child)
+        if child.dep_ not in ("prep", "amod") or end - first > 9 or \
+                any(doc[i].is_punct or art.quote_of[i] >= 0 for i in range(last + 1, end + 1)):
+            break
+        last = end
+    if any(art.quote_of[i] >= 0 for i in range(first, last + 1)):
+        return None
+    return (doc[first].idx, doc[last].idx + len(doc[last].text))
+
+
+def name_label(art: ArticleTables, tok: Token) -> str:
+    """PERSON, ORG or NORP when the token is part of such a mention (or of a name the
+    article labels elsewhere), else ""."""
+    k = art.mention_of[tok.i]
+    if k >= 0:
+        return art.mentions[k].label
+    return art.name_labels.get(tok.text, "") if tok.text[:1].isupper() else ""
+
+
+def _named_member(art: ArticleTables, head: Token, before_char: int):
+    """An unnamed member of a group names nobody, unless an apposition names the person
+    ("a Republican senator, Jo Doe, said")."""
+    for child in head.children:
+        if child.dep_ == "appos":
+            named = resolve(art, child, before_char)
+            if named is not None and named[2] == "PERSON":
+                return named
+    return None
+
+
+def _recent_person(art: ArticleTables, before_char: int,
+                   pronoun: str) -> tuple[int, int, str] | None:
+    """Whom a he/she most likely means: the latest person mention outside quotes that was a
+    subject, else the latest person mention; people whose gender the article shows to be
+    the other one are skipped."""
+    want = "m" if pronoun in ("he", "him") else "f"
+    k = bisect_left(art.mention_starts, before_char) - 1
+    fallback = None
+    while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
+        m = art.mentions[k]
+        if m.label == "PERSON":
+            tok = art.doc[art.tok_at(m.span.end - 1)]
+            if art.quote_of[tok.i] < 0 and art.gender_of(m.text) in ("", want):
+                if tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj")
+                                                and tok.head.dep_ in SUBJECT_DEPS):
+                    return art.mention_span(k)
+                if fallback is None:
+                    fallback = art.mention_span(k)
+        k -= 1
+    return fallback
+
+
+def _recent_org(art: ArticleTables, before_char: int) -> tuple[int, int, str] | None:
+    k = bisect_left(art.mention_starts, before_char) - 1
+    while k >= 0 and art.mentions[k].span.start >= before_char - 1500:
+        m = art.mentions[k]
+        if m.label == "ORG" and art.quote_of[art.tok_at(m.span.start)] < 0:
+            return art.mention_span(k)
+        k -= 1
+    return None
+
+
+def names_a_place(art: ArticleTables, tok: Token | None) -> bool:
+    return tok is not None and art.mention_of[tok.i] < 0 and \
+        (art.is_place[tok.i] or tok.ent_type_ in PLACE_LABELS)
+
+
+def place_speaker(art: ArticleTables, tok: Token) -> tuple[int, int, str]:
+    """A place as a speaker: its mention (or name) as an organisation, or as a person when the
+    sentence describes one ("Iampaglia, who graduated…", "Santos, legal director of…")."""
+    person = any((c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "whose")) or
+                 (c.dep_ == "appos" and norm_title(c.text) in ROLE_NOUNS | SPOKES_NOUNS)
+                 for c in tok.children)
+    label = "PERSON" if person else "ORG"
+    first = name_run_start(tok)
+    return (art.doc[first].idx, tok.idx + len(tok.text), label)
