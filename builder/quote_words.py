@@ -83,6 +83,13 @@ DOCUMENT_NOUNS = frozenset("""
 report statement poll survey readout account release memo letter study analysis filing
 transcript email tweet post article editorial story investigation review document paper
 ad advertisement commercial opinion ruling complaint lawsuit book column blog video message
+headline banner sign poster placard caption textbook slogan
+""".split())
+# Nouns for words said or the parts of a body, never their source: "his comments said", "one
+# sweeping question asked", "her eyes said" name nobody, not even an unnamed one.
+NOT_SOURCE_NOUNS = frozenset("""
+comment remark suggestion question answer word shout chant cry cheer response reply phrase
+eye face voice hand
 """.split())
 # Verbs by which someone puts out a document ("issued a statement saying"): its words are theirs.
 ISSUING_VERBS = frozenset("""

@@ -317,7 +317,11 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
         else:
             q.speaker = speaker_of_verb(art, verb, start_char)
         q.cue, q.strong = (verb.lemma_.lower() if kind == "verb-noun" else kind), True
-        if q.speaker is None:
+        # an unnamed source speaks through a verb of speech (its own, or one it governs: "a
+        # reporter can be heard asking"): in "“…!” — the balloons cascaded down" the words
+        # after the quote name no source
+        if q.speaker is None and (kind != verb.lemma_.lower() or is_reporting(verb) or any(
+                is_reporting(c) for c in verb.children if c.dep_ in ("xcomp", "ccomp", "advcl"))):
             # where speaker_of_verb's climb stopped at an unnamed member, else the cue's own
             for candidate in (art.unnamed_subject, subj):
                 if q.source is None and candidate is not None:

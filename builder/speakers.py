@@ -12,7 +12,7 @@ from spacy.tokens import Token
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
     CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS,
-    NOT_SUBJECT_POS, ORG_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS,
+    NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS,
     ROLE_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
 )
 
@@ -307,7 +307,7 @@ def anonymous_member(art: ArticleTables, tok: Token) -> Token | None:
         # "an angry Rutte" (even where the NER labels this "Rutte" otherwise), "Jo Doe, 66,"
         return None
     noun = norm_title(head.text)
-    if head.lower_ in SPOKESPEOPLE or noun in DOCUMENT_NOUNS:
+    if head.lower_ in SPOKESPEOPLE or noun in DOCUMENT_NOUNS or noun in NOT_SOURCE_NOUNS:
         return None
     for child in head.children:
         if noun in SPOKES_NOUNS and child.dep_ in ("compound", "poss") and \
@@ -334,8 +334,11 @@ def unnamed_group(art: ArticleTables, tok: Token) -> Token | None:
     if head.tag_ != "NNS" or art.mention_of[head.i] >= 0 or art.name_labels.get(head.text):
         return None
     noun = norm_title(head.text).removesuffix("s")
-    if noun in DOCUMENT_NOUNS or noun in SPOKES_NOUNS or head.lower_ in SPOKESPEOPLE:
+    if noun in DOCUMENT_NOUNS or noun in SPOKES_NOUNS or noun in NOT_SOURCE_NOUNS or \
+            head.lower_ in SPOKESPEOPLE:
         return None
+    if any(c.dep_ == "compound" and norm_title(c.text) in DOCUMENT_NOUNS for c in head.children):
+        return None  # "the document states": a verb the tagger took for a plural noun
     return head
 
 
@@ -365,13 +368,21 @@ def unnamed_source(art: ArticleTables, subj: Token) -> tuple[int, int] | None:
         first += 1  # "even a top strategist said": the sentence's word, not the source's
     for child in head.rights:  # words after the noun that still describe it, never a clause
         end = _phrase_end(child)
-        if child.dep_ not in ("prep", "amod") or end - first > 9 or \
-                any(doc[i].is_punct or art.quote_of[i] >= 0 for i in range(last + 1, end + 1)):
+        # (a comma inside is only one that lists what the people are: "A group of 67 Latin
+        # American artists, writers, actors and scientists")
+        if child.dep_ not in ("prep", "amod") or end - first > 12 or \
+                any((doc[i].is_punct and not _lists(doc, i)) or art.quote_of[i] >= 0
+                    for i in range(last + 1, end + 1)):
             break
         last = end
     if any(art.quote_of[i] >= 0 for i in range(first, last + 1)):
         return None
     return (doc[first].idx, doc[last].idx + len(doc[last].text))
+
+
+def _lists(doc, i: int) -> bool:
+    """Is token i a comma between the members of a list ("artists, writers and actors")?"""
+    return doc[i].text == "," and i + 1 < len(doc) and doc[i + 1].dep_ == "conj"
 
 
 def name_label(art: ArticleTables, tok: Token) -> str:

@@ -1009,3 +1009,21 @@ def test_the_name_and_verb_right_after_the_quote_beat_a_later_verb_the_parse_han
                        "station's Ann Ortiz said the candidate had called the mayor a "
                        '"puppet" of the council.')
     assert speaker_last_word(quotes[0]) == "Reyes"
+
+
+def test_things_after_a_quote_are_no_unnamed_source(run):
+    # the clause after the dash has a verb, but not one of speech, and balloons are no source
+    text, quotes = run("When Ann Ortiz finally wrapped up — “I will fight for you, and I will "
+                       "win for you!” — the balloons cascaded down on the crowd.")
+    assert only(quotes).source_text is None
+
+
+def test_an_unnamed_group_is_described_with_the_list_of_what_its_people_are(run):
+    text, quotes = run("“We will not leave this square until the council listens,” a group of "
+                       "40 teachers, nurses, drivers and cleaners said on Monday.")
+    assert only(quotes).source_text == "a group of 40 teachers, nurses, drivers and cleaners"
+
+
+def test_a_body_part_is_no_unnamed_source(run):
+    text, quotes = run("Tom Reyes shrugged. “Did you see me pull that off?” his eyes said.")
+    assert only(quotes).source_text is None
