@@ -70,6 +70,8 @@ nominee businessman businesswoman billionaire mogul secretary minister chancello
 chairman chairwoman leader speaker ambassador director executive founder host anchor
 commentator columnist pastor judge justice general admiral officer prosecutor attorney
 """.split())
+# A party's member, singular: with "the" and a modifier, a role ("the Ohio Republican").
+PARTY_MEMBER_NOUNS = frozenset("republican democrat independent conservative liberal".split())
 # Nouns whose "for X" / "of X" names whom they speak for ("a spokesman for Sanders").
 SPOKES_NOUNS = frozenset("""
 spokesman spokeswoman spokesperson representative campaign office spokespeople

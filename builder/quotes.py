@@ -136,7 +136,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   however the parse hangs the two ("Jo Doe, the chair of the party, recalled"; "the chair
   of the party, Jo Doe, said"), else whom the story is about: the latest person, outside
   quotes, who is the subject of a sentence's main verb, named or he/she ("Marco Rubio spoke
-  in Miami, where Trump leads. The Florida senator said…" is Rubio, not Trump).
+  in Miami, where Trump leads. The Florida senator said…" is Rubio, not Trump). A party
+  word with "the" and a modifier ("the Wisconsin Republican") is such a role, and only
+  such: so many people are described as Republicans that the description picks nobody.
 * In the passive, a verb whose object is whom the words address or describe (ask, tell,
   call, accuse...: ADDRESSED_VERBS) has the speaker in its "by" phrase: "Brandt was asked by
   host Ivo Renner, “…”" is Renner, and "He was asked, “…”" names nobody. Such a verb counts

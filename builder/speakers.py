@@ -12,7 +12,7 @@ from spacy.tokens import Token
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
     CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS,
-    NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS,
+    NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS,
     ROLE_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
 )
 
@@ -66,6 +66,9 @@ def resolve(art: ArticleTables, subj: Token | None,
     titled = _person_after_title(art, subj)
     if titled is not None:
         return titled
+    if _party_member_role(subj):
+        # "the Wisconsin Republican said": one person, whom the story has named, not the party
+        return _resolve_description(art, subj, before_char)
     k = art.mention_of[subj.i]
     if k >= 0:
         return art.mention_span(k)
@@ -229,14 +232,18 @@ def _resolve_description(art: ArticleTables, subj: Token,
     if _is_indefinite(subj):
         return None  # "one Florida strategist", "a paper": someone new, not someone named
     head = norm_title(subj.text)
-    k = bisect_left(art.mention_starts, before_char) - 1
+    # a party word describes too many people to pick one by description ("Republican
+    # Mitch McConnell" is not "the Wisconsin Republican"): only the person beside it or the
+    # one the story is about
+    k = -1 if _party_member_role(subj) else bisect_left(art.mention_starts, before_char) - 1
     while k >= 0 and art.mentions[k].span.start >= before_char - 8000:
         if art.mentions[k].label == "PERSON" and head in art.titles(k):
             return art.mention_span(k)
         k -= 1
     if head in ORG_NOUNS:
         return _recent_org(art, before_char)
-    if head in ROLE_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+    if (head in ROLE_NOUNS or _party_member_role(subj)) and \
+            any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
         beside = name_beside(art, subj)
         if beside is not None or subj.dep_ == "appos":
             return beside
@@ -245,6 +252,15 @@ def _resolve_description(art: ArticleTables, subj: Token,
         # person last written about as the subject of a sentence (not of a clause inside one)
         return _recent_main_subject(art, before_char)
     return None
+
+
+def _party_member_role(subj: Token) -> bool:
+    """"the Wisconsin Republican", "the Nevada Democrat": a party word with "the" and a
+    modifier is a role, like "the Florida senator" ("the Republicans", "the Democratic
+    Party" are the party)."""
+    return subj.lower_ in PARTY_MEMBER_NOUNS and \
+        any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children) and \
+        any(c.dep_ in ("compound", "amod", "nmod") and c.i < subj.i for c in subj.children)
 
 
 def name_beside(art: ArticleTables, subj: Token) -> tuple[int, int, str] | None:

@@ -1027,3 +1027,12 @@ def test_an_unnamed_group_is_described_with_the_list_of_what_its_people_are(run)
 def test_a_body_part_is_no_unnamed_source(run):
     text, quotes = run("Tom Reyes shrugged. “Did you see me pull that off?” his eyes said.")
     assert only(quotes).source_text is None
+
+
+def test_the_state_and_party_of_a_person_is_that_person_not_the_party(run):
+    # "Republican" also describes Reyes, named earlier; the role means the story's subject
+    text, quotes = run("Republican Senator Tom Reyes of Ohio voted no. Speaker Ann Ortiz says "
+                       "the whole state is watching the vote. In an interview on Thursday, the "
+                       "Wisconsin Republican said voters wanted to know if the party is “still "
+                       "in the game at all.”")
+    assert speaker_last_word(only(quotes)) == "Ortiz"
