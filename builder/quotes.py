@@ -145,7 +145,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   only when the quote hangs on it directly: in "they are asked to rank…, and the group is
   less likely to be “…,” Hoover said" the climb goes on to "said".
 * A participle with no subject anywhere ("Doe stated that the report “wasn't good.” Adding,
-  “…”") is no cue of its own: the quote goes on with the previous speaker.
+  “…”") is no cue of its own: the quote goes on with the previous speaker, unless it opens a
+  sentence whose main clause follows the quote: "Acknowledging that Trump “says a lot of
+  stupid stuff,” though, Allen did suggest…" is Allen's, however the parse hangs it.
 * A description that brings in someone new ("a", "an", "one", "another", "some", "several",
   a number: "said one Florida strategist", "a paper") never resolves to an earlier person or
   organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase), and so
@@ -225,7 +227,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .quote_marks import QuotePiece, find_quote_pieces, paragraphs
 from .records import BLOCK_SEPARATOR, CharSpan, MentionFound, QuoteFound
@@ -239,7 +241,7 @@ from .quote_words import (
     SENTENCE_END_CHARS, SENT_END, SUBJECT_DEPS, TITLE_SMALL, WORD_RE,
 )
 from .speakers import (
-    is_reporting, own_subject, place_speaker, resolve, resolve_source, unnamed_source,
+    is_reporting, name_label, own_subject, place_speaker, resolve, resolve_source, unnamed_source,
 )
 
 
@@ -302,8 +304,14 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
     if cue is not None and cue[1] is None and cue[0].tag_ == "VBG" and \
             cue[2] not in ("according-to", "colon", "byline", "possessive") and \
             subject_of(art, cue[0]) is None:
-        # "Maher stated that the report “wasn't good.” Adding, “…”": a participle with no
-        # subject at all goes on with whoever spoke before (see _continue_speakers)
+        main = _main_subject_after(art, q, cue[0])
+        if main is None:
+            # "Maher stated that the report “wasn't good.” Adding, “…”": a participle with no
+            # subject at all goes on with whoever spoke before (see _continue_speakers)
+            return
+        # "Acknowledging that Trump “says a lot of stupid stuff,” though, Allen did suggest":
+        # the participle opening the sentence is the main clause's subject's
+        q.speaker, q.cue, q.strong = resolve(art, main, start_char), cue[2], True
         return
     if cue is not None:
         verb, subj, kind = cue
@@ -333,6 +341,25 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
         subj = sentence_subject(art, q, qid, before)
         if subj is not None:
             q.speaker, q.cue = resolve(art, subj, start_char), "subject"
+
+
+def _main_subject_after(art: ArticleTables, q: QuoteDraft, participle: Token) -> Token | None:
+    """The subject of the main clause after the quote, when `participle` opens the quote's
+    sentence ("Acknowledging that … “…,” though, Allen did suggest…" → Allen)."""
+    i = participle.i - 1
+    while i >= 0 and art.doc[i].is_space and not art.is_boundary(i):
+        i -= 1
+    if i >= 0 and not art.is_boundary(i):
+        return None  # not the sentence's first word (a paragraph break is a boundary)
+    for j in range(q.last_tok + 1, min(len(art.doc), q.last_tok + 12)):
+        if art.is_boundary(j) or art.quote_of[j] >= 0:
+            return None
+        tok = art.doc[j]
+        if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and tok.head.i > tok.i and \
+                name_label(art, tok) in ("PERSON", "ORG") or \
+                (tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and tok.lower_ in ("he", "she")):
+            return tok
+    return None
 
 
 # --- across quotes: a shared sentence, a continuation, a signature --------------------------

@@ -934,13 +934,20 @@ def test_a_question_in_capitals_is_still_speech(run):
     assert [q.text for q in quotes] == ["Mr. Reyes?"]
 
 
-def test_a_dateline_the_parse_makes_a_subject_never_speaks(nlp):
-    # the parse is written out so the test holds whatever the model does with this sentence:
-    # the dateline is the subject the participle climbs to (as the small model parses some)
+def hand_parsed(nlp, rows, spaces_after):
+    """A Doc with the parse written out, so a test holds whatever the model does with the
+    sentence (as the small model parses some real ones). rows: (word, tag, pos, lemma, head,
+    dep, entity IOB); spaces_after: the indices of the words followed by a space."""
     from spacy.tokens import Doc
+    words, tags, pos, lemmas, heads, deps, ents = map(list, zip(*rows))
+    return Doc(nlp.vocab, words=words, spaces=[i in spaces_after for i in range(len(words))],
+               tags=tags, pos=pos, lemmas=lemmas, heads=heads, deps=deps, ents=ents)
 
+
+def test_a_dateline_the_parse_makes_a_subject_never_speaks(nlp):
+    # the dateline is the subject the participle climbs to
     from builder.nlp import mentions_in
-    rows = [  # word, tag, pos, lemma, head, dep, entity
+    rows = [
         ("TALLAHASSEE", "NNP", "PROPN", "TALLAHASSEE", 4, "nsubj", "B-GPE"),
         ("—", ":", "PUNCT", "—", 0, "punct", "O"),
         ("Gwen", "NNP", "PROPN", "Gwen", 3, "compound", "B-PERSON"),
@@ -960,14 +967,40 @@ def test_a_dateline_the_parse_makes_a_subject_never_speaks(nlp):
         (".", ".", "PUNCT", ".", 4, "punct", "O"),
         ('"', "''", "PUNCT", '"', 4, "punct", "O"),
     ]
-    words, tags, pos, lemmas, heads, deps, ents = map(list, zip(*rows))
-    spaces = [w not in ('"',) and nxt not in ('"', ".") for w, nxt in zip(words, words[1:] + [""])]
-    spaces[12] = True  # 'a "work'
-    doc = Doc(nlp.vocab, words=words, spaces=spaces, tags=tags, pos=pos, lemmas=lemmas,
-              heads=heads, deps=deps, ents=ents)
+    doc = hand_parsed(nlp, rows, spaces_after={0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14})
     assert doc.text == 'TALLAHASSEE — Gwen Hart pummeled the plan while praising the mayor as ' \
                        'a "work horse."'
     assert only(find_quotes(doc, mentions_in(doc))).speaker_text != "TALLAHASSEE"
+
+
+def test_a_participle_opening_the_sentence_is_the_main_clauses_subjects(nlp):
+    # the parse hangs "Acknowledging" on the sentence before, so it has no subject of its own
+    from builder.nlp import mentions_in
+    rows = [
+        ("Ortiz", "NNP", "PROPN", "Ortiz", 1, "nsubj", "B-PERSON"),
+        ("spoke", "VBD", "VERB", "speak", 1, "ROOT", "O"),
+        (".", ".", "PUNCT", ".", 1, "punct", "O"),
+        ("Acknowledging", "VBG", "VERB", "acknowledge", 1, "dep", "O"),
+        ("that", "IN", "SCONJ", "that", 7, "mark", "O"),
+        ("Reyes", "NNP", "PROPN", "Reyes", 7, "nsubj", "B-PERSON"),
+        ("“", "``", "PUNCT", "“", 7, "punct", "O"),
+        ("says", "VBZ", "VERB", "say", 3, "ccomp", "O"),
+        ("silly", "JJ", "ADJ", "silly", 9, "amod", "O"),
+        ("things", "NNS", "NOUN", "thing", 7, "dobj", "O"),
+        (",", ",", "PUNCT", ",", 7, "punct", "O"),
+        ("”", "''", "PUNCT", "”", 16, "punct", "O"),
+        ("though", "RB", "ADV", "though", 16, "advmod", "O"),
+        (",", ",", "PUNCT", ",", 16, "punct", "O"),
+        ("Ortiz", "NNP", "PROPN", "Ortiz", 16, "nsubj", "B-PERSON"),
+        ("did", "VBD", "AUX", "do", 16, "aux", "O"),
+        ("suggest", "VB", "VERB", "suggest", 16, "ROOT", "O"),
+        ("more", "JJR", "ADJ", "more", 16, "dobj", "O"),
+        (".", ".", "PUNCT", ".", 16, "punct", "O"),
+    ]
+    doc = hand_parsed(nlp, rows, spaces_after={0, 2, 3, 4, 5, 7, 8, 11, 13, 14, 15, 16})
+    assert doc.text == "Ortiz spoke. Acknowledging that Reyes “says silly things,” though, Ortiz " \
+                       "did suggest more."
+    assert speaker_last_word(only(find_quotes(doc, mentions_in(doc)))) == "Ortiz"
 
 
 @pytest.mark.parametrize("sentence, speaker", [
