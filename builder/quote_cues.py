@@ -63,8 +63,10 @@ def speaker_of_verb(art: ArticleTables, verb: Token,
     for step in range(6):
         subj = own_subject(art, tok)
         if step > 0 and _reported_clause(tok) and tok.head.i < tok.i and \
-                art.same_sentence(tok.i, tok.head.i):
-            subj = None  # "Trump said that Romney had “…,” adding": not Romney's adding
+                art.same_sentence(tok.i, tok.head.i) and not _attribution_after_quote(art, tok):
+            # "Trump said that Romney had “…,” adding": not Romney's adding (but in "Comey
+            # cannot say that “…,” Lewandowski added, saying" the adding is Lewandowski's)
+            subj = None
         if subj is not None:
             if described is None and subj.pos_ == "NOUN":
                 described = subj
@@ -98,6 +100,16 @@ def speaker_of_verb(art: ArticleTables, verb: Token,
         if speaker is not None or anonymous_member(art, tok) is not None:
             return speaker  # the nearest is an unnamed member ("a White House official")
     return None
+
+
+def _attribution_after_quote(art: ArticleTables, verb: Token) -> bool:
+    """"“…,” Lewandowski added": a reporting verb whose subject stands right after a quote,
+    an attribution of its own even where the parse makes it part of another report."""
+    subj = own_subject(art, verb)
+    if not is_reporting(verb) or subj is None or subj.i != verb.i - 1:
+        return False
+    first = name_run_start(subj)
+    return first > 0 and art.quote_of[first - 1] >= 0
 
 
 def _describes_document(verb: Token) -> bool:

@@ -1069,3 +1069,10 @@ def test_the_state_and_party_of_a_person_is_that_person_not_the_party(run):
                        "Wisconsin Republican said voters wanted to know if the party is “still "
                        "in the game at all.”")
     assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
+def test_an_attribution_right_after_a_quote_inside_another_report_keeps_its_participle(run):
+    # the parse makes "Ortiz added" the complement of Reyes's "say"; her "saying" is hers
+    text, quotes = run("Tom Reyes cannot say that “from his point of view,” Ann Ortiz added, "
+                       "saying it should be “up to the voters to decide or not.”")
+    assert [speaker_last_word(q) for q in quotes] == ["Ortiz", "Ortiz"]
