@@ -27,6 +27,13 @@ lash rail estimate believe think feel chant sing pronounce order instruct worry 
 
 # Verbs that report a retort with "back" after them: "shot back", "fired back", "hit back".
 RETORT_VERBS = frozenset("shoot fire hit strike snap push".split())
+# Verbs that report speech through their object ("made the point that", "issued a warning
+# that", "offered the assessment that"), and the objects that make them do so.
+LIGHT_VERBS = frozenset("make offer issue raise voice express".split())
+SPEECH_ACT_NOUNS = frozenset("""
+point case argument claim remark comment observation assessment warning prediction promise
+pledge vow accusation charge admission concession assurance reminder concern hope fear desire
+""".split())
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
 # dependents that start a clause inside a noun phrase: "an aide, who asked not to be named"
 CLAUSE_DEPS = frozenset(("relcl", "acl", "advcl", "appos", "ccomp"))

@@ -12,8 +12,9 @@ from spacy.tokens import Token
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
     CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS,
-    NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS,
-    ROLE_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
+    LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS,
+    PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS,
+    SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
 )
 
 
@@ -22,9 +23,14 @@ def is_reporting(tok: Token) -> bool:
     if not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
         return False
     lemma = tok.lemma_.lower()
-    # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
-    return lemma in REPORTING_VERBS or (lemma in RETORT_VERBS and any(
-        c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children))
+    if lemma in REPORTING_VERBS:
+        return True
+    if lemma in RETORT_VERBS:
+        # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children)
+    # "made the point that …", "issued a warning that …": a verb whose object is a speech act
+    return lemma in LIGHT_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_ACT_NOUNS for c in tok.children)
 
 
 def own_subject(art: ArticleTables, tok: Token) -> Token | None:

@@ -1076,3 +1076,10 @@ def test_an_attribution_right_after_a_quote_inside_another_report_keeps_its_part
     text, quotes = run("Tom Reyes cannot say that “from his point of view,” Ann Ortiz added, "
                        "saying it should be “up to the voters to decide or not.”")
     assert [speaker_last_word(q) for q in quotes] == ["Ortiz", "Ortiz"]
+
+
+def test_making_the_point_that_reports_the_words(run):
+    text, quotes = run("Tom Reyes spoke after the vote. Ann Ortiz also made the point that the "
+                       "plan, bent further by the council, would make it “a third term for the "
+                       "old mayor” in all but name.")
+    assert speaker_last_word(only(quotes)) == "Ortiz"
