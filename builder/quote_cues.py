@@ -253,16 +253,36 @@ def _cue_from_tree(art: ArticleTables, q: QuoteDraft, qid: int):
             # what someone "was branded" or "was called" by nobody named is the reporter's
             # to tell ("Guccifer 2.0 was branded “in homage to” Lazar, Song wrote")
             if art.quote_of[tok.i] < 0 and is_reporting(tok) and \
-                    not (tok.dep_ == "relcl" and tok.i < q.first_tok) and \
+                    not (tok.dep_ == "relcl" and tok.i < q.first_tok and
+                         not _calls_its_object(art, tok, q)) and \
                     not (_addressed_in_passive(tok) and
                          (tok.i != top.head.i or not _asked_or_agent(tok))):
                 subj = subject_of(art, tok)
                 if subj is not None:
                     return _outer_reporter(art, q, tok, subj)
-            if tok.head.i == tok.i:
+            if tok.head.i == tok.i or (tok.dep_ == "advcl" and tok.i < q.first_tok and any(
+                    c.dep_ == "mark" and c.lower_ in _CONTRASTS for c in tok.children)):
+                # "X sniped that…, while Y penned letters that called him “…”": the quote is
+                # in a clause of its own, not what the main verb reports
                 break
             tok = tok.head
     return None
+
+
+# Marks of an adverbial clause that sets another event beside the main one.
+_CONTRASTS = frozenset("while whereas although though".split())
+
+
+def _calls_its_object(art: ArticleTables, verb: Token, q: QuoteDraft) -> bool:
+    """"a clip that Judge Mosman called “distasteful,”", "in which Trump called himself “…”":
+    a relative clause whose named subject calls something by the quote is its attribution
+    (unlike "Nothing the president said “will help,” the senator said", where the parse
+    merely hangs the quote on the clause). A pronoun subject is left to the main clause: in
+    "Clinton, whom he called “…”" the "he" is not the nearest name."""
+    subj = own_subject(art, verb)
+    return verb.lemma_.lower() in NOT_INVERTED_VERBS and subj is not None and \
+        name_label(art, subj) in ("PERSON", "ORG") and \
+        all(c.i < q.first_tok for c in verb.children if c.dep_ in ("dobj", "nsubj"))
 
 
 def _outer_reporter(art: ArticleTables, q: QuoteDraft, verb: Token, subj: Token):
@@ -396,12 +416,20 @@ def sentence_subject(art: ArticleTables, q: QuoteDraft, qid: int,
     return None
 
 
+# Words that open a subordinate clause after a quote, so the clause does not attribute it
+# ("as" is left out: "“…,” as Doe put it" does).
+_SUBORDINATORS = frozenset(
+    "while whereas because although though when whenever after before since if unless until".split())
+
+
 def _cue_after_comma(art: ArticleTables, q: QuoteDraft, after: list[int]):
     """“…,” Toomey fumed / “…?” asked Smith: a quote that ends with a comma (or ? ! —) and is
     followed by a short clause: that clause's verb is the attribution, whatever its lemma."""
     if q.inner_end not in ",?!—–-…" or not after:
         return None
     first = after[0]
+    if art.doc[first].lower_ in _SUBORDINATORS:
+        return None  # "“…,” while Fiorina penned letters": a clause of its own, not "Doe said"
     for i in after[:7]:
         tok = art.doc[i]
         if tok.pos_ != "VERB" and tok.lemma_.lower() in REPORTING_VERBS and i > first:

@@ -23,7 +23,10 @@ chime interject exclaim scoff laugh sigh thunder blast slam criticize criticise 
 applaud hail attack mock assure remind inform query question posit elaborate clarify
 summarize summarise tout dub label term brand characterize characterise recount relate sum
 lash rail estimate believe think feel chant sing pronounce order instruct worry fret
+grumble
 """.split())
+# Forms of reporting verbs the lemmatizer gets wrong ("sniped" → "snip", "griped" → "grip").
+REPORTING_FORMS = frozenset("snipe snipes sniped sniping gripe gripes griped griping".split())
 
 # Verbs that report a retort with "back" after them: "shot back", "fired back", "hit back".
 RETORT_VERBS = frozenset("shoot fire hit strike snap push".split())
@@ -103,7 +106,7 @@ eye face voice hand
 # Verbs by which someone puts out a document ("issued a statement saying"): its words are theirs.
 ISSUING_VERBS = frozenset("""
 issue release publish post send put air run circulate distribute file sign unveil launch
-write
+write pen
 """.split())
 # Abbreviated titles, so "Sen. Bernie Sanders" resolves "the senator".
 TITLE_ABBREV = {"sen.": "senator", "sen": "senator", "rep.": "representative",

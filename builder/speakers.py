@@ -13,7 +13,7 @@ from .quote_article import ArticleTables, norm_title
 from .quote_words import (
     CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS,
     LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS,
-    PERSON_PRONOUNS, PLACE_LABELS, REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS,
+    PERSON_PRONOUNS, PLACE_LABELS, REPORTING_FORMS, REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS,
     SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
 )
 
@@ -23,7 +23,7 @@ def is_reporting(tok: Token) -> bool:
     if not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
         return False
     lemma = tok.lemma_.lower()
-    if lemma in REPORTING_VERBS:
+    if lemma in REPORTING_VERBS or tok.lower_ in REPORTING_FORMS:
         return True
     if lemma in RETORT_VERBS:
         # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
@@ -201,11 +201,18 @@ def _name_in_phrase(art: ArticleTables, head: Token) -> tuple[int, int, str] | N
                      for t in agent.children if t.dep_ == "pobj"]
         for t in cands:
             k = art.mention_of[t.i]
-            if k >= 0 and art.quote_of[t.i] < 0:
+            if k < 0 and child.dep_ == "poss" and t.i == child.i and art.quote_of[t.i] < 0 and \
+                    art.name_labels.get(t.text) == "PERSON" and norm_title(head.text) in ORG_NOUNS:
+                # "Sanders’ campaign" where the NER missed this "Sanders": a person's
+                # campaign or office, by a name the article labels elsewhere
+                span = _name_run(t, "PERSON")
+            elif k >= 0 and art.quote_of[t.i] < 0:
                 span = art.mention_span(k)
-                rank = (span[2] == "PERSON", span[2] == "PERSON" and child.dep_ == "appos")
-                if best is None or rank > best_rank:
-                    best, best_rank = span, rank
+            else:
+                continue
+            rank = (span[2] == "PERSON", span[2] == "PERSON" and child.dep_ == "appos")
+            if best is None or rank > best_rank:
+                best, best_rank = span, rank
     return best
 
 

@@ -1083,3 +1083,29 @@ def test_making_the_point_that_reports_the_words(run):
                        "plan, bent further by the council, would make it “a third term for the "
                        "old mayor” in all but name.")
     assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
+def test_a_clause_set_beside_the_report_is_not_what_it_reports(run):
+    # "sniped" is lemmatised "snip"; the "while" clause after the quote is not its attribution
+    text, quotes = run("Walter Reyes sniped that Ann Ortiz, a first-time mayor, was “learning on "
+                       "the job,” while Ortiz and her aides wrote a series of letters to the "
+                       "council.")
+    assert speaker_last_word(only(quotes)) == "Reyes"
+
+
+def test_a_relative_clause_whose_named_subject_calls_something_by_the_quote(run):
+    text, quotes = run('Ortiz spoke on Friday. And, in a clip that Judge Tom Reyes called '
+                       '"distasteful," Ortiz expressed a wish for a new start.')
+    assert speaker_last_word(only(quotes)) == "Reyes"
+
+
+def test_a_persons_campaign_is_theirs_where_the_model_misses_the_possessive_name(run):
+    text, quotes = run("Tom Reyes lost the primary. Reyes’ campaign called the count a “rush to "
+                       "judgment,” because the board can still change its mind.")
+    assert speaker_last_word(only(quotes)) == "Reyes"
+
+
+def test_a_while_clause_after_the_quote_is_not_its_attribution(run):
+    text, quotes = run("The crowd chanted for an hour. “Four more years, four more years,” while "
+                       "Ann Ortiz waved from the stage.")
+    assert only(quotes).speaker_text is None
