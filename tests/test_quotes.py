@@ -1109,3 +1109,12 @@ def test_a_while_clause_after_the_quote_is_not_its_attribution(run):
     text, quotes = run("The crowd chanted for an hour. “Four more years, four more years,” while "
                        "Ann Ortiz waved from the stage.")
     assert only(quotes).speaker_text is None
+
+
+def test_a_quote_in_a_while_clause_is_not_what_the_main_verb_reports(run):
+    text, quotes = run("Tom Reyes sniped that Ann Ortiz was “learning on the job,” while Ortiz "
+                       "and her aides penned letters that called him an “old hand with no new "
+                       "ideas.”")
+    first, second = quotes
+    assert speaker_last_word(first) == "Reyes"
+    assert second.speaker_text != "Tom Reyes"
