@@ -56,6 +56,8 @@ ADDRESSED_VERBS = NOT_INVERTED_VERBS | ASKING_VERBS
 # "two Republicans said"): such a phrase never refers back to a named person or group, and
 # a group or name inside it is not the speaker either: "an Iowa Democrat" is one unnamed
 # member of the party, "a Trump supporter" is not Trump.
+# Quantifiers, never a name however the tagger takes a capitalised one ("Much of…").
+QUANTIFIERS = frozenset("much many most more some several few all both each either neither none".split())
 INDEFINITE_DETS = frozenset("a an another one some several many few most each".split())
 # Mention labels that can speak, and the speaker_label they get: a country or a group
 # speaking is an organisation for our purposes ("Russia said", "Republicans argued").

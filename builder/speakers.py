@@ -13,7 +13,7 @@ from .quote_article import ArticleTables, norm_title
 from .quote_words import (
     CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS,
     LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS,
-    PERSON_PRONOUNS, PLACE_LABELS, REPORTING_FORMS, REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS,
+    PERSON_PRONOUNS, PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS, REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS,
     SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
 )
 
@@ -90,8 +90,8 @@ def resolve(art: ArticleTables, subj: Token | None,
         return _recent_org(art, before_char)
     if low in ("who", "that") and subj.head.dep_ == "relcl":
         return resolve(art, subj.head.head, before_char)
-    if subj.pos_ == "PRON":
-        return None
+    if subj.pos_ == "PRON" or subj.lower_ in QUANTIFIERS:
+        return None  # ("Much of Beck’s ire…", "Many said": however the tagger takes them)
     if capital_after_quote(art, subj) and is_reporting(subj.doc[subj.i + 1]):
         return _name_run(subj, "PERSON")  # "“…,” Will wrote": a surname that is a word
     if subj.pos_ == "PROPN" and norm_title(subj.text) in ROLE_NOUNS:

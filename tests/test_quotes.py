@@ -1118,3 +1118,21 @@ def test_a_quote_in_a_while_clause_is_not_what_the_main_verb_reports(run):
     first, second = quotes
     assert speaker_last_word(first) == "Reyes"
     assert second.speaker_text != "Tom Reyes"
+
+
+def test_a_quantifier_the_tagger_takes_for_a_proper_noun_is_no_name(nlp):
+    # "Much of Beck's ire…": the small model tags a capitalised quantifier NNP
+    from builder.nlp import mentions_in
+    rows = [
+        ("“", "``", "PUNCT", "“", 6, "punct", "O"),
+        ("It", "PRP", "PRON", "it", 2, "nsubj", "O"),
+        ("failed", "VBD", "VERB", "fail", 6, "ccomp", "O"),
+        (",", ",", "PUNCT", ",", 6, "punct", "O"),
+        ("”", "''", "PUNCT", "”", 6, "punct", "O"),
+        ("Much", "NNP", "PROPN", "Much", 6, "nsubj", "O"),
+        ("said", "VBD", "VERB", "say", 6, "ROOT", "O"),
+        (".", ".", "PUNCT", ".", 6, "punct", "O"),
+    ]
+    doc = hand_parsed(nlp, rows, spaces_after={1, 4, 5})
+    assert doc.text == "“It failed,” Much said."
+    assert only(find_quotes(doc, mentions_in(doc))).speaker_text is None
