@@ -124,6 +124,24 @@ def is_junk(ent) -> bool:
     return False
 
 
+_SPACED_DASHES = frozenset(("-", "–", "—", "--"))
+
+
+def _name_between_dashes(span):
+    """The span itself, or, when a dash set off by spaces splits it, its longest part made of
+    proper nouns only (None when no part is)."""
+    doc = span.doc
+    cuts = [t.i for t in span if t.text in _SPACED_DASHES and t.whitespace_ and
+            t.i > span.start and doc[t.i - 1].whitespace_]
+    if not cuts:
+        return span
+    bounds = [span.start] + [c + 1 for c in cuts]
+    ends = cuts + [span.end]
+    parts = [doc[a:b] for a, b in zip(bounds, ends)
+             if b > a and all(t.pos_ == "PROPN" for t in doc[a:b])]
+    return max(parts, key=len) if parts else None
+
+
 def mentions_in(doc) -> tuple[MentionFound, ...]:
     out = []
     for ent in doc.ents:
@@ -148,6 +166,11 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         if ent.label_ == "PERSON" and len(span) > 2 and span[0].tag_ in ("VB", "VBG") and \
                 all(t.pos_ == "PROPN" for t in span[1:]):
             span = span[1:]
+        # "BERLIN - Donald Trump" (a dateline), "Weak - Rubio" (a chant): a dash between
+        # spaces ends a name; the longest run of proper nouns between such dashes is the name
+        span = _name_between_dashes(span)
+        if span is None:
+            continue
         out.append(MentionFound(CharSpan(span.start_char, span.end_char), span.text, ent.label_,
                                 _description_before(doc, ent) if ent.label_ == "PERSON" else ""))
     return tuple(out)

@@ -39,6 +39,16 @@ def test_a_verb_that_opens_the_sentence_is_not_a_first_name(nlp, text, name):
     assert [m.text for m in mentions_in(nlp(text)) if m.label == "PERSON"] == [name]
 
 
+@pytest.mark.parametrize("text, name", [
+    ("BERLIN - Donald Trump said on Monday that the talks had failed.", "Donald Trump"),
+    ("He said Rubio is weak on the border. Weak - Rubio - weak on the border, he said.", "Rubio"),
+    ("Alexandria Ocasio-Cortez spoke.", "Alexandria Ocasio-Cortez"),  # no spaces: one name
+])
+def test_a_dash_between_spaces_ends_a_name(nlp, text, name):
+    assert name in [m.text for m in mentions_in(nlp(text))]
+    assert not any(" - " in m.text for m in mentions_in(nlp(text)))
+
+
 def test_a_person_mention_carries_the_words_that_describe_it(nlp):
     (rutte,) = [m for m in mentions_in(nlp(TEXTS[0])) if m.text == "Mark Rutte"]
     assert rutte.title == "Longtime Dutch Prime Minister"
