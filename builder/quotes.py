@@ -192,6 +192,8 @@ Quotes with no cue of their own, in order:
   same or the previous paragraph, when that sentence has no quote in it: a name and a colon
   ("Stated Stone:¶“…”"), its reporting verb's subject or else its main subject ("Clinton
   touted her record. “…”", "Cruz continued:¶“…”") ("introduced");
+* a quote that fills its paragraph is the words of someone the next paragraph opens by
+  saying "also" spoke ("“…”¶Richards also spoke about the case…") ("also-next");
 * otherwise it continues the previous quote's speaker when that quote is in the same or the
   previous paragraph ("continuation").
 Anything else stays unattributed.
@@ -206,8 +208,8 @@ speak"; "an adviser to both senators", not ", who asked not to be named"). A quo
 shares the sentence or continues the words of such a source gets the same description.
 
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
-"subject", "same-sentence", "introduced", "continuation", "signature"; "" when nothing
-attributes the quote. A verb cue with speaker None means the text names nobody ("a source
+"subject", "same-sentence", "introduced", "also-next", "continuation", "signature"; "" when
+nothing attributes the quote. A verb cue with speaker None means the text names nobody ("a source
 said").
 `speaker_label` is the mention's label, PERSON or ORG (NORP speakers, "Republicans argued",
 count as ORG); a name the NER missed is taken to be a PERSON.
@@ -404,10 +406,41 @@ def _continue_speakers(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
                 q.speaker, q.cue = signed, "signature"
             elif intro is not None:
                 q.speaker, q.cue = intro, "introduced"
+            elif (also := _also_speaks_next(art, q)) is not None:
+                q.speaker, q.cue = also, "also-next"
             elif prev is not None and (prev.speaker or prev.source) and \
                     q.para - prev.last_para <= 1:
                 q.speaker, q.source, q.cue = prev.speaker, prev.source, "continuation"
         prev = q
+
+
+# Verbs that, with "also", say the quote before was the subject's too ("Richards also spoke
+# about…"), besides the reporting verbs.
+_TALK_VERBS = frozenset("speak talk discuss".split())
+
+
+def _also_speaks_next(art: ArticleTables, q: QuoteDraft) -> tuple[int, int, str] | None:
+    """A paragraph that is all quote, with no cue, followed by one whose first sentence says
+    someone "also" spoke: "“…”¶Richards also spoke about the case…" is Richards's."""
+    doc = art.doc
+    i = q.last_tok + 1
+    if not _opens_paragraph(art, q) or i >= len(doc) or \
+            not (doc[i].is_space and art.is_boundary(i)):
+        return None  # the quote does not fill its paragraph
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    for j in range(i, min(len(doc), i + 8)):
+        tok = doc[j]
+        if art.is_boundary(j) or art.quote_of[j] >= 0:
+            return None
+        verb = tok.head
+        if tok.lower_ == "also" and tok.dep_ == "advmod" and \
+                (is_reporting(verb) or verb.lemma_.lower() in _TALK_VERBS):
+            subj = own_subject(art, verb)
+            if subj is not None and subj.i < tok.i and name_label(art, subj) == "PERSON":
+                return resolve(art, subj, q.pieces[0].start)
+            return None
+    return None
 
 
 def _opens_paragraph(art: ArticleTables, q: QuoteDraft) -> bool:

@@ -1136,3 +1136,13 @@ def test_a_quantifier_the_tagger_takes_for_a_proper_noun_is_no_name(nlp):
     doc = hand_parsed(nlp, rows, spaces_after={1, 4, 5})
     assert doc.text == "“It failed,” Much said."
     assert only(find_quotes(doc, mentions_in(doc))).speaker_text is None
+
+
+def test_a_quote_paragraph_is_the_words_of_whom_the_next_one_says_also_spoke(run):
+    text, quotes = run("Ann Ortiz: ‘I Am Tired Of Waiting’",
+                       "“The council’s plan was, one, careless and wrong. I also think it opened "
+                       "a debate that matters.”",
+                       "Ortiz also spoke about the court case, which could shut half the "
+                       "clinics in the state.")
+    q = only(quotes)
+    assert (speaker_last_word(q), q.cue) == ("Ortiz", "also-next")
