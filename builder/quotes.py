@@ -233,13 +233,13 @@ from spacy.tokens import Doc, Token
 
 from .quote_marks import QuotePiece, find_quote_pieces, paragraphs
 from .records import BLOCK_SEPARATOR, CharSpan, MentionFound, QuoteFound
-from .quote_article import ArticleTables, QuoteDraft
+from .quote_article import ArticleTables, QuoteDraft, norm_title
 from .quote_cues import (
     according_to, byline_speaker, choose_cue, cue_colon_name, cue_in_window, outer_report,
     sentence_subject, sentence_window, speaker_of_verb, subject_of,
 )
 from .quote_words import (
-    DASHES, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS,
+    DASHES, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS, ROLE_NOUNS,
     SENTENCE_END_CHARS, SENT_END, SUBJECT_DEPS, TITLE_SMALL, WORD_RE,
 )
 from .speakers import (
@@ -462,6 +462,10 @@ def _signature(art: ArticleTables, q: QuoteDraft) -> tuple[int, int, str] | None
     i += 1
     while i < n and art.doc[i].text in DASHES:
         i += 1
+    start = i
+    while i + 1 < n and art.mention_of[i] < 0 and art.doc[i].text[:1].isupper() and \
+            norm_title(art.doc[i].text) in ROLE_NOUNS:
+        i += 1  # "-President Obama, tweeting…": a title before the name
     if i >= n or art.quote_of[i] >= 0:
         return None
     k = art.mention_of[i]
@@ -481,6 +485,7 @@ def _signature(art: ArticleTables, q: QuoteDraft) -> tuple[int, int, str] | None
     j = i
     while j < n and not (art.doc[j].is_space and "\n" in art.doc[j].text):
         j += 1
+    i = start
     if j - i > 16:
         return None
     comma = next((t for t in range(i, j) if art.doc[t].text == ","), j)

@@ -1146,3 +1146,13 @@ def test_a_quote_paragraph_is_the_words_of_whom_the_next_one_says_also_spoke(run
                        "clinics in the state.")
     q = only(quotes)
     assert (speaker_last_word(q), q.cue) == ("Ortiz", "also-next")
+
+
+def test_a_signature_may_open_with_a_title_the_model_leaves_out_of_the_name(run):
+    # the model's mention is "Obama"; "President" is a title, not the end of the signature
+    text, quotes = run("The convention ended late.",
+                       "\"Great speech. She's tested. She's ready. She never quits. That's why "
+                       "Ann should be our next mayor.\"",
+                       "President Obama, tweeting after Ortiz's speech.")
+    q = only(quotes)
+    assert (speaker_last_word(q), q.cue) == ("Obama", "signature")
