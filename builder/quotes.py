@@ -193,7 +193,9 @@ Quotes with no cue of their own, in order:
   ("Stated Stone:¶“…”"), its reporting verb's subject or else its main subject ("Clinton
   touted her record. “…”", "Cruz continued:¶“…”") ("introduced");
 * a quote that fills its paragraph is the words of someone the next paragraph opens by
-  saying "also" spoke ("“…”¶Richards also spoke about the case…") ("also-next");
+  saying "also" spoke ("“…”¶Richards also spoke about the case…") ("also-next"), or of
+  whom the next sentence names as it points back at it ("“…” That quote from Alabama
+  Securities Commissioner Thomas Krebs appeared…") ("pointed-back");
 * otherwise it continues the previous quote's speaker when that quote is in the same or the
   previous paragraph ("continuation").
 Anything else stays unattributed.
@@ -208,8 +210,8 @@ speak"; "an adviser to both senators", not ", who asked not to be named"). A quo
 shares the sentence or continues the words of such a source gets the same description.
 
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
-"subject", "same-sentence", "introduced", "also-next", "continuation", "signature"; "" when
-nothing attributes the quote. A verb cue with speaker None means the text names nobody ("a source
+"subject", "same-sentence", "introduced", "also-next", "pointed-back", "continuation",
+"signature"; "" when nothing attributes the quote. A verb cue with speaker None means the text names nobody ("a source
 said").
 `speaker_label` is the mention's label, PERSON or ORG (NORP speakers, "Republicans argued",
 count as ORG); a name the NER missed is taken to be a PERSON.
@@ -408,6 +410,8 @@ def _continue_speakers(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
                 q.speaker, q.cue = intro, "introduced"
             elif (also := _also_speaks_next(art, q)) is not None:
                 q.speaker, q.cue = also, "also-next"
+            elif (pointed := _quote_from_next(art, q)) is not None:
+                q.speaker, q.cue = pointed, "pointed-back"
             elif prev is not None and (prev.speaker or prev.source) and \
                     q.para - prev.last_para <= 1:
                 q.speaker, q.source, q.cue = prev.speaker, prev.source, "continuation"
@@ -440,6 +444,37 @@ def _also_speaks_next(art: ArticleTables, q: QuoteDraft) -> tuple[int, int, str]
             if subj is not None and subj.i < tok.i and name_label(art, subj) == "PERSON":
                 return resolve(art, subj, q.pieces[0].start)
             return None
+    return None
+
+
+# Nouns by which the sentence after a quote points back at it ("That quote from X…").
+_QUOTE_NOUNS = frozenset("quote line remark comment words statement quip".split())
+
+
+def _quote_from_next(art: ArticleTables, q: QuoteDraft) -> tuple[int, int, str] | None:
+    """A quote that opens its sentence, followed by one that begins by pointing back at it
+    and naming its source: "“…” That quote from Alabama's securities commissioner, Thomas
+    Krebs, appeared in 1980" is Krebs's."""
+    doc = art.doc
+    i = q.last_tok + 1
+    while i < len(doc) and doc[i].is_space and not art.is_boundary(i):
+        i += 1
+    if i + 3 >= len(doc) or art.is_boundary(i) or doc[i].lower_ not in ("that", "this", "the") \
+            or q.inner_end not in SENT_END:
+        return None
+    noun = doc[i + 1]
+    if noun.lemma_.lower() not in _QUOTE_NOUNS:
+        return None
+    # the parse may hang "from …" on the verb ("That quote from X appeared"): right after
+    # the noun, it is still the noun's
+    preps = [c for c in noun.children] + [c for c in noun.head.children if c.i == noun.i + 1]
+    for prep in preps:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and art.quote_of[obj.i] < 0:
+                    named = resolve(art, obj, q.pieces[0].start)
+                    if named is not None and named[2] == "PERSON":
+                        return named
     return None
 
 

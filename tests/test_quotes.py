@@ -1156,3 +1156,11 @@ def test_a_signature_may_open_with_a_title_the_model_leaves_out_of_the_name(run)
                        "President Obama, tweeting after Ortiz's speech.")
     q = only(quotes)
     assert (speaker_last_word(q), q.cue) == ("Obama", "signature")
+
+
+def test_a_sentence_that_points_back_at_the_quote_names_its_source(run):
+    text, quotes = run('"I would rather lose the vote than win it by lying to the voters." That '
+                       "quote from the former mayor Tom Reyes appeared on the front page of the "
+                       "Gazette in 1980.")
+    q = only(quotes)
+    assert (speaker_last_word(q), q.cue) == ("Reyes", "pointed-back")
