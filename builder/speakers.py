@@ -106,7 +106,8 @@ def resolve(art: ArticleTables, subj: Token | None,
         # the subject is itself a name, whatever the words before it are tagged
         # ("Sirius XM Vice President for news and talk Dave Gorab called")
         return _name_run(subj, art.name_labels.get(subj.text, "PERSON"))
-    named = _name_in_phrase(art, subj) or _issuer(art, subj, before_char)
+    named = _name_in_phrase(art, subj) or _named_by_participle(art, subj) or \
+        _issuer(art, subj, before_char)
     if named is not None:
         return named
     if subj.text[:1].isupper() and subj.text in art.name_labels:
@@ -424,13 +425,33 @@ def name_label(art: ArticleTables, tok: Token) -> str:
 
 
 def _named_member(art: ArticleTables, head: Token, before_char: int):
-    """An unnamed member of a group names nobody, unless an apposition names the person
-    ("a Republican senator, Jo Doe, said")."""
+    """An unnamed member of a group names nobody, unless an apposition or a participle names
+    the person ("a Republican senator, Jo Doe, said", "an academic named Eric Kingson")."""
     for child in head.children:
         if child.dep_ == "appos":
             named = resolve(art, child, before_char)
             if named is not None and named[2] == "PERSON":
                 return named
+    return _named_by_participle(art, head)
+
+
+# Participles that give a described person's name: "an academic named Eric Kingson", "the
+# base chief known as Bob", "a man identified as Jo Doe".
+_NAMING_PARTICIPLES = frozenset("name know call identify".split())
+
+
+def _named_by_participle(art: ArticleTables, head: Token) -> tuple[int, int, str] | None:
+    for child in head.children:
+        if child.dep_ != "acl" or child.lemma_.lower() not in _NAMING_PARTICIPLES or \
+                child.tag_ != "VBN":
+            continue
+        names = [t for t in child.children if t.dep_ in ("oprd", "attr", "dobj", "npadvmod")]
+        names += [t for prep in child.children if prep.dep_ == "prep" and prep.lower_ == "as"
+                  for t in prep.children if t.dep_ == "pobj"]
+        for t in names:
+            k = art.mention_of[t.i]
+            if k >= 0 and art.mentions[k].label == "PERSON" and art.quote_of[t.i] < 0:
+                return art.mention_span(k)
     return None
 
 

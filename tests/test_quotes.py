@@ -1164,3 +1164,14 @@ def test_a_sentence_that_points_back_at_the_quote_names_its_source(run):
                        "Gazette in 1980.")
     q = only(quotes)
     assert (speaker_last_word(q), q.cue) == ("Reyes", "pointed-back")
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ('"There never was an order to stand down," said the base chief known as Bob, speaking '
+     "for the first time.", "Bob"),
+    ("“His honesty is what I like best about him,” said a 70-year-old teacher named Eric "
+     "Kingson, who is running for the council.", "Kingson"),
+])
+def test_a_description_with_a_naming_participle_is_the_person_named(run, sentence, speaker):
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == speaker
