@@ -20,6 +20,7 @@ from typing import Iterator
 
 from .errors import UserError
 from .processes import can_fork
+from .quote_words import DASHES
 from .records import ArticleAnalysis, CharSpan, MentionFound, SentenceFound
 
 #: The pipes the annotations need: names (ner), and for quote attribution the parse
@@ -124,14 +125,11 @@ def is_junk(ent) -> bool:
     return False
 
 
-_SPACED_DASHES = frozenset(("-", "–", "—", "--"))
-
-
 def _name_between_dashes(span):
     """The span itself, or, when a dash set off by spaces splits it, its longest part made of
     proper nouns only (None when no part is)."""
     doc = span.doc
-    cuts = [t.i for t in span if t.text in _SPACED_DASHES and t.whitespace_ and
+    cuts = [t.i for t in span if t.text in DASHES and t.whitespace_ and
             t.i > span.start and doc[t.i - 1].whitespace_]
     if not cuts:
         return span

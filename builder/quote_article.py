@@ -14,8 +14,9 @@ from spacy.tokens import Doc, Token
 from .quote_marks import QuotePiece
 from .records import MentionFound
 from .quote_words import (
-    FEMALE_HONORIFICS, FEMALE_PRONOUNS, MALE_HONORIFICS, MALE_PRONOUNS, PLACE_LABELS, SENT_END,
-    SPEAKER_LABELS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS, TITLE_SMALL,
+    FEMALE_HONORIFICS, FEMALE_PRONOUNS, MALE_HONORIFICS, MALE_PRONOUNS, PLACE_LABELS,
+    SENTENCE_END_CHARS, SPEAKER_LABELS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
+    TITLE_SMALL,
 )
 
 
@@ -44,7 +45,7 @@ class ArticleTables:
         # Python API, so per-token tests below work on these instead
         cols = doc.to_array([IDX, LENGTH, IS_SPACE, ORTH]).tolist() if len(doc) else []
         self.starts = [c[0] for c in cols]
-        ends = frozenset(doc.vocab.strings[p] for p in SENT_END)
+        ends = frozenset(doc.vocab.strings[p] for p in SENTENCE_END_CHARS)
         self.boundary = [c[3] in ends or (c[2] == 1 and "\n" in text[c[0]:c[0] + c[1]])
                          for c in cols]
         n = len(doc)

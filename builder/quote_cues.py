@@ -571,15 +571,12 @@ def _cues(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after:
         yield cue_in_window(art, _between(art, q), prefer_last=False)
     yield _cue_byline(art, before)
     tree, right_after = _cue_from_tree(art, q, qid), _cue_after_comma(art, q, after)
-    if tree is not None and right_after is not None and is_reporting(right_after[0]) and \
-            right_after[1] is not None and art.quote_of[right_after[1].i] < 0 and \
-            name_label(art, right_after[1]) in ("PERSON", "ORG") and \
-            right_after[1].i + 1 == right_after[0].i and q.last_tok < right_after[0].i < tree[0].i:
-        # "“…,” Trump said, after Quick said…": the parse may hang the quote on a later
-        # verb; the name and verb right after the quote's comma are nearer, and say it
+    if _nearer_than_tree(art, q, right_after, tree):
         yield right_after
-    yield tree
-    yield right_after
+        yield tree
+    else:
+        yield tree
+        yield right_after
     yield cue_colon_name(art, before, q.pieces[0].start)
     if has_before:
         yield _cue_verb_before(art, before)
@@ -592,6 +589,17 @@ def _cues(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after:
             yield cue
     # last: "Trump's “coarse effusion,” Will wrote" is Will's description of Trump's words
     yield _cue_possessor(art, q)
+
+
+def _nearer_than_tree(art: ArticleTables, q: QuoteDraft, right_after, tree) -> bool:
+    """"“…,” Trump said, after Quick said…": the parse may hang the quote on a later verb;
+    a name and its reporting verb right after the quote's comma are nearer, and say it."""
+    if tree is None or right_after is None:
+        return False
+    verb, subj, _ = right_after
+    return is_reporting(verb) and subj is not None and art.quote_of[subj.i] < 0 and \
+        name_label(art, subj) in ("PERSON", "ORG") and subj.i + 1 == verb.i and \
+        q.last_tok < verb.i < tree[0].i
 
 
 def choose_cue(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after: list[int],

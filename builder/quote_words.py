@@ -130,7 +130,6 @@ MALE_PRONOUNS = frozenset("he him his himself".split())
 FEMALE_PRONOUNS = frozenset("she her hers herself".split())
 MALE_HONORIFICS = frozenset(("mr.", "mr", "sir"))
 FEMALE_HONORIFICS = frozenset(("mrs.", "mrs", "ms.", "ms", "miss", "madam", "lady"))
-SENT_END = frozenset((".", "!", "?"))
 
 
 # A "subject" with one of these tags is a parse error ("Of Carson, Levine said": "Of"), and

@@ -212,8 +212,8 @@ shares the sentence or continues the words of such a source gets the same descri
 
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
 "subject", "same-sentence", "introduced", "also-next", "pointed-back", "continuation",
-"signature"; "" when nothing attributes the quote. A verb cue with speaker None means the text names nobody ("a source
-said").
+"signature"; "" when nothing attributes the quote. A verb cue with speaker None means the
+text names nobody ("a source said").
 `speaker_label` is the mention's label, PERSON or ORG (NORP speakers, "Republicans argued",
 count as ORG); a name the NER missed is taken to be a PERSON.
 
@@ -243,7 +243,7 @@ from .quote_cues import (
 )
 from .quote_words import (
     DASHES, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS, ROLE_NOUNS,
-    SENTENCE_END_CHARS, SENT_END, SUBJECT_DEPS, TITLE_SMALL, WORD_RE,
+    SENTENCE_END_CHARS, SUBJECT_DEPS, TITLE_SMALL, WORD_RE,
 )
 from .speakers import (
     is_reporting, name_label, own_subject, place_speaker, resolve, resolve_source, unnamed_source,
@@ -275,7 +275,7 @@ def _is_broken_pair(art: ArticleTables, first: QuotePiece, second: QuotePiece) -
         return False
     a, b = art.tok_at(first.end), art.tok_at(second.start)
     toks = art.doc[a:b]
-    if any(t.text in SENT_END for t in toks):
+    if any(t.text in SENTENCE_END_CHARS for t in toks):
         return False
     return any(is_reporting(t) for t in toks)
 
@@ -335,7 +335,8 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
         # an unnamed source speaks through a verb of speech (its own, or one it governs: "a
         # reporter can be heard asking"): in "“…!” — the balloons cascaded down" the words
         # after the quote name no source
-        if q.speaker is None and (kind != verb.lemma_.lower() or is_reporting(verb) or any(
+        verb_cue = kind == verb.lemma_.lower()  # not "colon", "according-to", "verb-noun"...
+        if q.speaker is None and (not verb_cue or is_reporting(verb) or any(
                 is_reporting(c) for c in verb.children if c.dep_ in ("xcomp", "ccomp", "advcl"))):
             # where speaker_of_verb's climb stopped at an unnamed member, else the cue's own
             for candidate in (art.unnamed_subject, subj):
@@ -360,9 +361,9 @@ def _main_subject_after(art: ArticleTables, q: QuoteDraft, participle: Token) ->
         if art.is_boundary(j) or art.quote_of[j] >= 0:
             return None
         tok = art.doc[j]
-        if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and tok.head.i > tok.i and \
-                name_label(art, tok) in ("PERSON", "ORG") or \
-                (tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and tok.lower_ in ("he", "she")):
+        if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and (
+                tok.lower_ in ("he", "she") or
+                (tok.head.i > tok.i and name_label(art, tok) in ("PERSON", "ORG"))):
             return tok
     return None
 
@@ -461,7 +462,7 @@ def _quote_from_next(art: ArticleTables, q: QuoteDraft) -> tuple[int, int, str] 
     while i < len(doc) and doc[i].is_space and not art.is_boundary(i):
         i += 1
     if i + 3 >= len(doc) or art.is_boundary(i) or doc[i].lower_ not in ("that", "this", "the") \
-            or q.inner_end not in SENT_END:
+            or q.inner_end not in SENTENCE_END_CHARS:
         return None
     noun = doc[i + 1]
     if noun.lemma_.lower() not in _QUOTE_NOUNS:
@@ -543,7 +544,7 @@ def _lead_in(art: ArticleTables, q: QuoteDraft) -> list[int]:
         i -= 1
     if i < 0 or paras > 1 or art.quote_of[i] >= 0:
         return []
-    if art.doc[i].text in SENT_END:
+    if art.doc[i].text in SENTENCE_END_CHARS:
         i -= 1
     out = []
     while i >= 0 and not art.is_boundary(i):
