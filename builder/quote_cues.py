@@ -614,6 +614,8 @@ def choose_cue(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], a
         if cue is None:
             continue
         cue = _past_writers_aside(art, cue)
+        if cue[1] is not None and cue[1].lower_ == "you" and art.quote_of[cue[1].i] < 0:
+            continue  # "…, you know, well…": the reader is never who speaks
         if not names_a_place(art, cue[1]):
             return cue, place_cue
         verb, subj, _ = cue

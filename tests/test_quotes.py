@@ -1175,3 +1175,13 @@ def test_a_sentence_that_points_back_at_the_quote_names_its_source(run):
 def test_a_description_with_a_naming_participle_is_the_person_named(run, sentence, speaker):
     text, quotes = run(sentence)
     assert speaker_last_word(only(quotes)) == speaker
+
+
+def test_the_readers_you_know_is_no_cue(run):
+    # straight quotes nested in straight quotes leave "you know" outside the quote as parsed;
+    # the reader it addresses never speaks, so the words stay with the speaker before them
+    text, quotes = run('"Is the shop to blame for what a buyer does?" Ortiz asked. "But shops '
+                       'can tell when a sale looks wrong. So if a stranger walks in and says, '
+                       '"I want a thousand rifles," you know, you might be wary of him."')
+    assert len(quotes) >= 2
+    assert all(speaker_last_word(q) == "Ortiz" for q in quotes), quotes
