@@ -33,6 +33,9 @@ RETORT_VERBS = frozenset("shoot fire hit strike snap push".split())
 # Verbs that report speech through their object ("made the point that", "issued a warning
 # that", "offered the assessment that"), and the objects that make them do so.
 LIGHT_VERBS = frozenset("make offer issue raise voice express".split())
+# "took a swipe at", "landed a sharp dig at": a jab is words aimed at someone
+JAB_VERBS = frozenset("take land get".split())
+JAB_NOUNS = frozenset("dig jab swipe potshot barb".split())
 SPEECH_ACT_NOUNS = frozenset("""
 point case argument claim remark comment observation assessment warning prediction promise
 pledge vow accusation charge admission concession assurance reminder concern hope fear desire

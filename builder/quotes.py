@@ -176,6 +176,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   supporters, saying") is the name set beside it with a comma, if any ("The editor I spoke
   to, Tim Grieve, cut in to announce"), else nobody: the names near the verb are looked at
   only when the parse gives no subject at all.
+* A verb whose object is a speech act reports speech: "made the point that", "issued a
+  warning that", and a jab: "took a swipe at “…”", "landed a dig at" (`is_reporting`).
 * "you" outside the quotes is the reader ("…, you know, well…", where straight quotes nested
   in straight quotes leave the words outside the quote as parsed): no cue, so the quote
   keeps the speaker it goes on from.

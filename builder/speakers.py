@@ -11,7 +11,7 @@ from spacy.tokens import Token
 
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
-    CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS,
+    CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS, JAB_VERBS,
     LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS,
     PERSON_PRONOUNS, PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS, REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS,
     SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
@@ -29,8 +29,10 @@ def is_reporting(tok: Token) -> bool:
         # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
         return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children)
     # "made the point that …", "issued a warning that …": a verb whose object is a speech act
-    return lemma in LIGHT_VERBS and any(
-        c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_ACT_NOUNS for c in tok.children)
+    if lemma in LIGHT_VERBS or lemma in JAB_VERBS:
+        nouns = JAB_NOUNS if lemma in JAB_VERBS else SPEECH_ACT_NOUNS | JAB_NOUNS
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in nouns for c in tok.children)
+    return False
 
 
 def own_subject(art: ArticleTables, tok: Token) -> Token | None:

@@ -1185,3 +1185,13 @@ def test_the_readers_you_know_is_no_cue(run):
                        '"I want a thousand rifles," you know, you might be wary of him."')
     assert len(quotes) >= 2
     assert all(speaker_last_word(q) == "Ortiz" for q in quotes), quotes
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ('Ortiz took a swipe at "career politicians" in his speech on Monday.', "Ortiz"),
+    ('Reyes landed a sharp dig at "my dear sister" before the vote.', "Reyes"),
+])
+def test_a_jab_at_someone_is_words_spoken(run, sentence, speaker):
+    # a short phrase is kept only when a verb of speech attributes it: a jab is one
+    text, quotes = run(sentence)
+    assert speaker_last_word(only(quotes)) == speaker
