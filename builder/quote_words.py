@@ -100,7 +100,7 @@ DOCUMENT_NOUNS = frozenset("""
 report statement poll survey readout account release memo letter study analysis filing
 transcript email tweet post article editorial story investigation review document paper
 ad advertisement commercial opinion ruling complaint lawsuit book column blog video message
-headline banner sign poster placard caption textbook slogan
+headline banner sign poster placard caption textbook slogan piece
 """.split())
 # Nouns for words said or the parts of a body, never their source: "his comments said", "one
 # sweeping question asked", "her eyes said" name nobody, not even an unnamed one.

@@ -1009,6 +1009,8 @@ def test_a_participle_opening_the_sentence_is_the_main_clauses_subjects(nlp):
     ("Mayor Ann Ortiz is releasing a new ad that urges voters to “send a message” to the "
      "council.", "Ortiz"),
     ('Mayor Ann Ortiz wrote a letter to the council asking it to stop the "fiasco."', "Ortiz"),
+    ('The Boston Globe ran a piece last week that noted his "tax plan would help the rich far '
+     'more than it would help the poor."', "Globe"),
     # a text described whose issuer is not given is the words of whoever the sentence says
     # acted on it
     ("Later that summer, Ann Ortiz revised her statement explaining that she had not sent "
