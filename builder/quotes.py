@@ -153,9 +153,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   organisation; "a report from the ACLU" is the ACLU's ("from X" in the phrase), and so
   are a text by or in a named source: "a study by Peter Schott", "an editorial in the
   Register", "a court document filed by state attorney Jo Doe"; and a text someone put out
-  is theirs: "Doe released a video that said", "the union issued a statement saying", "the Ledger ran
-  a piece that noted", "Doe
-  wrote a letter asking" (`_issuer`).
+  is theirs: "Doe released a video that said", "the union issued a statement saying",
+  "the Ledger ran a piece that noted", "Doe wrote a letter asking" (`_issuer`).
 * An unnamed member of a group is not the group (`anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
