@@ -75,6 +75,27 @@ def strip_span(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+# In a quote whose closing mark is missing, the attribution that should have followed the
+# mark: ", said Kessel, whose group…" or ", Kessel said." (a comma, then a reporting verb and
+# a capitalised name in either order, then a comma or the sentence's end).
+_SAID = r"(?:said|says|added|adds|asked|asks|explained|explains|continued|wrote|writes|told)"
+_NAME = r"(?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3}"
+_LOST_ATTRIBUTION = re.compile(
+    rf",\s+(?:{_SAID} {_NAME}|{_NAME} {_SAID})(?=[,.;]|\s+(?:on|in|at|to)\b)")
+
+
+def _capped_piece(text: str, open_pos: int, end: int) -> QuotePiece | None:
+    """A quote with no closing mark in its paragraph ends there, or before the attribution
+    that shows where the mark was lost."""
+    piece = _open_piece(text, open_pos, end)
+    if piece is None:
+        return None
+    lost = _LOST_ATTRIBUTION.search(text, piece.inner_start, piece.inner_end)
+    if lost is not None and lost.start() > piece.inner_start:
+        return QuotePiece(open_pos, lost.start(), piece.inner_start, lost.start())
+    return piece
+
+
 def _open_piece(text: str, open_pos: int, end: int) -> QuotePiece | None:
     """A piece from an opening mark to `end` (no closing mark), or None if it is empty."""
     a, b = strip_span(text, open_pos + 1, end)
@@ -118,6 +139,7 @@ def find_quote_pieces(text: str) -> list[list[QuotePiece]]:
                 if nxt is not None and text[nxt:nxt + 1] in OPEN_CURLY + STRAIGHT:
                     carry = pending + [piece]  # the multi-paragraph convention
                     continue
+                piece = _capped_piece(text, open_mark.pos, hi)
                 quotes.append(pending + [piece])  # capped at its paragraph
             elif pending:
                 quotes.append(pending)

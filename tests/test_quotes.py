@@ -117,6 +117,19 @@ def test_unbalanced_mark_stays_in_its_paragraph(run):
     assert "council" not in q.text
 
 
+@pytest.mark.parametrize("paragraph, words", [
+    ('"There was not much help for parents back then, said Lena Ortiz, whose group runs the '
+     'clinic.', "There was not much help for parents back then"),
+    ("“We never saw the plans before the vote, Ortiz said on Tuesday.",
+     "We never saw the plans before the vote"),
+])
+def test_a_quote_missing_its_closing_mark_ends_before_its_attribution(run, paragraph, words):
+    text, quotes = run(paragraph)
+    q = only(quotes)
+    assert q.text == words
+    assert speaker_last_word(q) == "Ortiz"
+
+
 def test_scare_quote_is_not_speech(run):
     text, quotes = run("Critics mocked the so-called “deal” as a giveaway to landlords.")
     assert quotes == ()
