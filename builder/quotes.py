@@ -21,9 +21,9 @@ Finding quotes (character level, one paragraph at a time: builder/quote_marks.py
 * A quote left open at the end of its paragraph continues into the next paragraph if that
   paragraph starts with an opening mark (the multi-paragraph convention: one piece per
   paragraph, one record). Otherwise it is capped at the end of its own paragraph: an
-  unbalanced mark never swallows the rest of the article. If the words after its last
-  comma are an attribution (", said Jo Doe, whose group…", ", Doe said."), the closing mark
-  was lost there and the quote ends before it.
+  unbalanced mark never swallows the rest of the article. If a comma inside it is
+  followed by an attribution (", said Jo Doe, whose group…", ", Doe said."), the closing
+  mark was lost there and the quote ends before it.
 * A clear opener met while a quote is still open means its closing mark is missing: the open
   quote ends just before it, rather than pairing across into the next quote.
 * A quote broken by its attribution (“We are ready,” he said, “and we will act.”) is merged
