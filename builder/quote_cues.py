@@ -351,9 +351,26 @@ def cue_in_window(art: ArticleTables, window: list[int], prefer_last: bool):
             if obj is None and i + 2 < len(art.doc):
                 obj = art.doc[i + 2]
             return tok, obj, "according-to"
-        if is_reporting(tok):
+        if is_reporting(tok) and not _in_aside(art, i):
             return tok, subject_of(art, tok), tok.lemma_.lower()
     return None
+
+
+def _in_aside(art: ArticleTables, i: int) -> bool:
+    """Token i is inside a parenthesis with no quote in it ("…not for her policy (think
+    Eleanor Roosevelt) but for her “…”"): an aside, which attributes nothing outside it."""
+    doc = art.doc
+    edges = []
+    for step, opener, closer in ((-1, "(", ")"), (1, ")", "(")):
+        j = i + step
+        while 0 <= j < len(doc) and abs(j - i) < 30 and art.same_sentence(i, j):
+            if art.quote_of[j] >= 0 or doc[j].text == closer:
+                return False
+            if doc[j].text == opener:
+                edges.append(j)
+                break
+            j += step
+    return len(edges) == 2
 
 
 def according_to(art: ArticleTables, window: list[int]):

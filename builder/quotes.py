@@ -180,6 +180,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   only when the parse gives no subject at all.
 * A verb whose object is a speech act reports speech: "made the point that", "issued a
   warning that", and a jab: "took a swipe at “…”", "landed a dig at" (`is_reporting`).
+* A reporting verb inside a parenthesis with no quote in it is an aside ("not for her
+  policy (think Eleanor Roosevelt) but for her “…”"): it attributes nothing outside it.
 * "you" outside the quotes is the reader ("…, you know, well…", where straight quotes nested
   in straight quotes leave the words outside the quote as parsed): no cue, so the quote
   keeps the speaker it goes on from.

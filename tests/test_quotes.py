@@ -1210,3 +1210,10 @@ def test_a_jab_at_someone_is_words_spoken(run, sentence, speaker):
     # a short phrase is kept only when a verb of speech attributes it: a jab is one
     text, quotes = run(sentence)
     assert speaker_last_word(only(quotes)) == speaker
+
+
+def test_a_verb_in_a_parenthetical_aside_attributes_nothing_outside_it(run):
+    text, quotes = run('Her power, says Ann Ortiz, a historian at the city library, came not from '
+                       'policy (think Eleanor Roosevelt) but from her "quiet control over who '
+                       'could see the president."')
+    assert speaker_last_word(only(quotes)) == "Ortiz"
