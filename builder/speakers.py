@@ -19,7 +19,6 @@ from .quote_words import (
 )
 
 
-
 def is_reporting(tok: Token) -> bool:
     if not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
         return False
