@@ -361,12 +361,13 @@ def _in_aside(art: ArticleTables, i: int) -> bool:
     Eleanor Roosevelt) but for her “…”"): an aside, which attributes nothing outside it."""
     doc = art.doc
     edges = []
-    for step, opener, closer in ((-1, "(", ")"), (1, ")", "(")):
+    # look left for the "(" and right for the ")", giving up at a quote or the other mark
+    for step, edge, other in ((-1, "(", ")"), (1, ")", "(")):
         j = i + step
         while 0 <= j < len(doc) and abs(j - i) < 30 and art.same_sentence(i, j):
-            if art.quote_of[j] >= 0 or doc[j].text == closer:
+            if art.quote_of[j] >= 0 or doc[j].text == other:
                 return False
-            if doc[j].text == opener:
+            if doc[j].text == edge:
                 edges.append(j)
                 break
             j += step

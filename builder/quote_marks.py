@@ -84,15 +84,12 @@ _LOST_ATTRIBUTION = re.compile(
     rf",\s+(?:{_SAID} {_NAME}|{_NAME} {_SAID})(?=[,.;]|\s+(?:on|in|at|to)\b)")
 
 
-def _capped_piece(text: str, open_pos: int, end: int) -> QuotePiece | None:
+def _before_lost_attribution(text: str, piece: QuotePiece) -> QuotePiece:
     """A quote with no closing mark in its paragraph ends there, or before the attribution
     that shows where the mark was lost."""
-    piece = _open_piece(text, open_pos, end)
-    if piece is None:
-        return None
     lost = _LOST_ATTRIBUTION.search(text, piece.inner_start, piece.inner_end)
     if lost is not None and lost.start() > piece.inner_start:
-        return QuotePiece(open_pos, lost.start(), piece.inner_start, lost.start())
+        return QuotePiece(piece.start, lost.start(), piece.inner_start, lost.start())
     return piece
 
 
@@ -139,8 +136,8 @@ def find_quote_pieces(text: str) -> list[list[QuotePiece]]:
                 if nxt is not None and text[nxt:nxt + 1] in OPEN_CURLY + STRAIGHT:
                     carry = pending + [piece]  # the multi-paragraph convention
                     continue
-                piece = _capped_piece(text, open_mark.pos, hi)
-                quotes.append(pending + [piece])  # capped at its paragraph
+                # capped at its paragraph
+                quotes.append(pending + [_before_lost_attribution(text, piece)])
             elif pending:
                 quotes.append(pending)
         elif pending:

@@ -39,7 +39,7 @@ JAB_NOUNS = frozenset("dig jab swipe potshot barb".split())
 SPEECH_ACT_NOUNS = frozenset("""
 point case argument claim remark comment observation assessment warning prediction promise
 pledge vow accusation charge admission concession assurance reminder concern hope fear desire
-""".split())
+""".split()) | JAB_NOUNS
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
 # dependents that start a clause inside a noun phrase: "an aide, who asked not to be named"
 CLAUSE_DEPS = frozenset(("relcl", "acl", "advcl", "appos", "ccomp"))

@@ -30,7 +30,7 @@ def is_reporting(tok: Token) -> bool:
         return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children)
     # "made the point that …", "issued a warning that …": a verb whose object is a speech act
     if lemma in LIGHT_VERBS or lemma in JAB_VERBS:
-        nouns = JAB_NOUNS if lemma in JAB_VERBS else SPEECH_ACT_NOUNS | JAB_NOUNS
+        nouns = JAB_NOUNS if lemma in JAB_VERBS else SPEECH_ACT_NOUNS
         return any(c.dep_ == "dobj" and c.lemma_.lower() in nouns for c in tok.children)
     return False
 
