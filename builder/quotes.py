@@ -207,7 +207,9 @@ Quotes with no cue of their own, in order:
   whom the next sentence names as it points back at it ("“…” That quote from Alabama
   Securities Commissioner Thomas Krebs appeared…") ("pointed-back");
 * otherwise it continues the previous quote's speaker when that quote is in the same or the
-  previous paragraph ("continuation").
+  previous paragraph ("continuation"). A sentence whose subject is a bare "that" or "this"
+  is about the words just quoted ("“…,” Clinton said. That makes her “…”"), so its quote
+  counts as one with no cue.
 Anything else stays unattributed.
 
 Unnamed sources: when the cue's subject is an unnamed member of a group ("said a senior Cruz
@@ -354,8 +356,18 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
         return
     if has_before:
         subj = sentence_subject(art, q, qid, before)
+        if subj is not None and _points_back(art, subj):
+            # "“…,” Clinton has said. That makes her “…”": the sentence is about the words
+            # just quoted, so it goes on with their speaker (see _continue_speakers)
+            return
         if subj is not None:
             q.speaker, q.cue = resolve(art, subj, start_char), "subject"
+
+
+def _points_back(art: ArticleTables, subj: Token) -> bool:
+    """Is `subj` a demonstrative standing alone ("That makes her…", "This means…")?"""
+    return subj.lower_ in ("that", "this") and subj.tag_ == "DT" and \
+        not any(c.dep_ != "punct" for c in subj.children)
 
 
 def _main_subject_after(art: ArticleTables, q: QuoteDraft, participle: Token) -> Token | None:

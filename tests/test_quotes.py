@@ -1217,3 +1217,13 @@ def test_a_verb_in_a_parenthetical_aside_attributes_nothing_outside_it(run):
                        'policy (think Eleanor Roosevelt) but from her "quiet control over who '
                        'could see the president."')
     assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
+def test_a_sentence_about_the_words_just_quoted_goes_on_with_their_speaker(run):
+    # "That" is the subject of the quote's sentence, but it is the words before, not a source
+    text, quotes = run("“She has kept the friends she made at school,” Paul Okafor has said of "
+                       "his sister. That makes her “a loyal person unless they all had a secret "
+                       "club going.”")
+    first, second = quotes
+    assert speaker_last_word(first) == speaker_last_word(second) == "Okafor"
+    assert second.cue == "continuation"
