@@ -21,6 +21,10 @@ from .quote_words import (
 
 
 
+# What the NER calls a repeated surname besides a person.
+_SURNAME_LABELS = PLACE_LABELS | {"ORG", "NORP"}
+
+
 @dataclass
 class QuoteDraft:
     pieces: list[QuotePiece]
@@ -59,12 +63,14 @@ class ArticleTables:
                         text[cols[i - 1][0]:cols[i][0]].lower() in TITLE_ABBREVIATIONS:
                     self.boundary[i] = False  # "said Army Capt. Jo Doe": a title, not an end
         self.quote_of = [-1] * n  # index of the quote a token belongs to
-        # the NER often labels a repeated surname a place ("Vladeck said" after "Stephen
-        # Vladeck"): a one-word place mention that is the surname of a person is that person
+        # the NER often labels a repeated surname a place, an organisation or a group
+        # ("Vladeck said" after "Stephen Vladeck", "Ebeling lives…" after "Betsy Ebeling"):
+        # a one-word mention of that kind that is the surname of a person is that person
         surnames = {m.text.split()[-1] for m in mentions
                     if m.label == "PERSON" and len(m.text.split()) > 1}
-        mentions = [replace(m, label="PERSON") if m.label in PLACE_LABELS and m.text in surnames
-                    else m for m in mentions]
+        mentions = [replace(m, label="PERSON")
+                    if m.label in _SURNAME_LABELS and m.text in surnames else m
+                    for m in mentions]
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]

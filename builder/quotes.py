@@ -110,7 +110,12 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   person mention) within ~3000 characters before the pronoun (or the quote, if that comes
   first: "Trump told reporters he thought Fields had “…”" is Trump), skipping people the article
   shows to be of the other gender (an honorific before the name, or the pronoun that
-  follows the name as a subject, outside quotes). they/it → the latest organisation mention.
+  follows the name as a subject, outside quotes). When that subject is a subordinate
+  clause's and its sentence's main clause has a person subject, the main one is meant
+  ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said" is Levin). A
+  one-word mention the NER labels a place, organisation or group that is the surname of a
+  person the article names in full is that person ("Ebeling lives…" after "Betsy Ebeling").
+  they/it → the latest organisation mention.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
   (or "X said Y's defeat reminded him of…, adding") the one adding is X; so does a clause

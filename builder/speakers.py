@@ -466,17 +466,52 @@ def _recent_person(art: ArticleTables, before_char: int,
     k = bisect_left(art.mention_starts, before_char) - 1
     fallback = None
     while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
-        m = art.mentions[k]
-        if m.label == "PERSON":
-            tok = art.doc[art.tok_at(m.span.end - 1)]
-            if art.quote_of[tok.i] < 0 and art.gender_of(m.text) in ("", want):
-                if tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj")
-                                                and tok.head.dep_ in SUBJECT_DEPS):
-                    return art.mention_span(k)
-                if fallback is None:
-                    fallback = art.mention_span(k)
+        tok = _person_head(art, k, want)
+        if tok is not None:
+            if _is_subject(tok):
+                return art.mention_span(_main_subject_beside(art, k, tok, want))
+            if fallback is None:
+                fallback = art.mention_span(k)
         k -= 1
     return fallback
+
+
+def _person_head(art: ArticleTables, k: int, gender: str) -> Token | None:
+    """The last token of mention k when it is a person outside quotes who may be of
+    `gender`, else None."""
+    m = art.mentions[k]
+    if m.label != "PERSON":
+        return None
+    tok = art.doc[art.tok_at(m.span.end - 1)]
+    if art.quote_of[tok.i] >= 0 or art.gender_of(m.text) not in ("", gender):
+        return None
+    return tok
+
+
+def _is_subject(tok: Token) -> bool:
+    return tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj")
+                                        and tok.head.dep_ in SUBJECT_DEPS)
+
+
+def _subject_verb(subj: Token) -> Token:
+    """The verb a subject (or a name set beside a subject) is the subject of."""
+    return subj.head if subj.dep_ in SUBJECT_DEPS else subj.head.head
+
+
+def _main_subject_beside(art: ArticleTables, k: int, tok: Token, gender: str) -> int:
+    """Mention k is the latest subject; when it is a subordinate clause's and the main
+    clause of its sentence has a person subject before it, that one is whom the story is
+    following ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said"
+    is Levin)."""
+    if _subject_verb(tok).dep_ == "ROOT":
+        return k
+    j = k - 1
+    while j >= 0 and art.same_sentence(art.tok_at(art.mentions[j].span.start), tok.i):
+        other = _person_head(art, j, gender)
+        if other is not None and _is_subject(other) and _subject_verb(other).dep_ == "ROOT":
+            return j
+        j -= 1
+    return k
 
 
 def _recent_org(art: ArticleTables, before_char: int) -> tuple[int, int, str] | None:

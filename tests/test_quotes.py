@@ -1227,3 +1227,24 @@ def test_a_sentence_about_the_words_just_quoted_goes_on_with_their_speaker(run):
     first, second = quotes
     assert speaker_last_word(first) == speaker_last_word(second) == "Okafor"
     assert second.cue == "continuation"
+
+
+def test_a_surname_the_ner_takes_for_an_organisation_is_the_person(run):
+    # the model labels the lone "Hallworth" ORG; the article named her "Joan Hallworth" first
+    text, quotes = run("Joan Hallworth, 68, has been a close friend of Hillary Clinton since "
+                       "sixth grade.",
+                       "Clinton has called her the most loyal friend a candidate could have. The "
+                       "Hallworth relationship matters to Clinton. Unlike her wealthy donors, "
+                       "Hallworth lives a low key life in Chicago where she works on human "
+                       "rights issues.",
+                       "“It has been part of the fabric of my life,” she said.")
+    assert speaker_last_word(only(quotes)) == "Hallworth"
+
+
+def test_he_is_the_main_clauses_subject_not_a_subordinate_clauses(run):
+    text, quotes = run("Senator Tom Levin, a superdelegate from Michigan, said he backs Hillary "
+                       "Clinton. Senator Bernie Sanders has asked delegates like him to switch.",
+                       "Levin dismissed concerns that he is ignoring his state even though "
+                       "Sanders won Michigan.",
+                       "“It was a narrow victory, almost a split decision,” he said.")
+    assert speaker_last_word(only(quotes)) == "Levin"
