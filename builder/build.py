@@ -228,8 +228,10 @@ GLOSS_CODE_DIR = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=1)  # the code does not change while Gloss runs
 def code_fingerprint() -> str:
-    """Gloss's own code, hashed: what turns an article into HTML, text and pages."""
-    return inputs_fingerprint([f for f in files_under(GLOSS_CODE_DIR) if f.suffix == ".py"], [])
+    """Gloss's own code and data (the first-name table), hashed: what turns an article into
+    HTML, text and pages."""
+    return inputs_fingerprint([f for f in files_under(GLOSS_CODE_DIR) if f.suffix in (".py", ".tsv")],
+                              [])
 
 
 def _settings(options: BuildOptions, config: SiteConfig) -> list[str]:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from .quote_marks import QuotePiece
 from .records import MentionFound
 from .quote_words import (
-    FEMALE_HONORIFICS, FEMALE_PRONOUNS, MALE_HONORIFICS, MALE_PRONOUNS, PLACE_LABELS,
+    FEMALE_HONORIFICS, FEMALE_PRONOUNS, FIRST_NAME_SEX, MALE_HONORIFICS, MALE_PRONOUNS, PLACE_LABELS,
     SENTENCE_END_CHARS, SPEAKER_LABELS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
     TITLE_SMALL,
 )
@@ -74,6 +74,11 @@ class ArticleTables:
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]
+        self._full_names: dict[str, set[tuple[str, ...]]] = {}
+        for m in self.mentions:
+            words = tuple(m.text.split())
+            if m.label == "PERSON" and len(words) > 1:
+                self._full_names.setdefault(words[-1], set()).add(words)
         self.mention_of = [-1] * n
         self.is_place = [False] * n
         for m in mentions:
@@ -90,7 +95,7 @@ class ArticleTables:
         self._titles: dict[int, frozenset[str]] = {}
         # the unnamed member ("a senior aide") the last speaker_of_verb stopped at, if any
         self.unnamed_subject: Token | None = None
-        self._genders: dict[str, str] | None = None
+        self._genders: dict[str, tuple[int, int]] | None = None
         # every word of a PERSON/ORG name, so an unlabelled repeat can be recognised
         self.name_labels: dict[str, str] = {}
         for m in self.mentions:
@@ -132,9 +137,28 @@ class ArticleTables:
         if self._genders is None:
             self._genders = self._collect_genders()
         words = name.split()
-        return self._genders.get(words[-1], "") if words else ""
+        if not words:
+            return ""
+        male, female = self._genders.get(words[-1], (0, 0))
+        # the first name counts for more than one pronoun: it decides where the article says
+        # nothing, and outweighs a single stray "her" ("John Podesta told the group that her
+        # position…"); two of the article's pronouns outweigh it
+        prior = self._first_name_sex(words)
+        male += 1.5 if prior == "m" else 0
+        female += 1.5 if prior == "f" else 0
+        return "m" if male > female else "f" if female > male else ""
 
-    def _collect_genders(self) -> dict[str, str]:
+    def _first_name_sex(self, words: list[str]) -> str:
+        """The sex most bearers of the name's first name have, for a full name; for a bare
+        surname, that of the full names the article gives it, when they agree ("Clinton"
+        after "Bill Clinton" and "Hillary Clinton" has none)."""
+        if len(words) > 1:
+            return FIRST_NAME_SEX.get(words[0], "")
+        sexes = {FIRST_NAME_SEX.get(full[0], "") for full in self._full_names.get(words[0], ())}
+        return sexes.pop() if len(sexes) == 1 else ""
+
+    def _collect_genders(self) -> dict[str, tuple[int, int]]:
+        """(male, female) evidence per surname."""
         votes: dict[str, list[int]] = {}
         doc, n = self.doc, len(self.doc)
         for m in self.mentions:
@@ -163,7 +187,7 @@ class ArticleTables:
                     break
                 if self.mention_of[i] >= 0 and self.mentions[self.mention_of[i]].label == "PERSON":
                     break  # another person: the pronoun may be theirs
-        return {w: ("m" if a > b else "f" if b > a else "") for w, (a, b) in votes.items()}
+        return {w: (a, b) for w, (a, b) in votes.items()}
 
     def same_sentence(self, a: int, b: int) -> bool:
         """No sentence or paragraph end strictly between tokens a and b."""

@@ -5,6 +5,7 @@ Part of the quote finder; builder/quotes.py describes the rules these lists serv
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 
 SENTENCE_END_CHARS = frozenset(".!?")
@@ -151,3 +152,14 @@ REPORTED_DEPS = frozenset(("ccomp", "xcomp", "acomp"))
 
 
 DASHES = frozenset(("-", "—", "–", "--"))
+
+
+def _first_names() -> dict[str, str]:
+    """First name → "m", "f" or "?" (borne by both), from the 1990 US Census lists (made
+    by tools/make_first_names.py)."""
+    table = Path(__file__).with_name("first_names.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t") for line in table.splitlines() if line and line[0] != "#")
+
+
+FIRST_NAME_SEX = _first_names()
+

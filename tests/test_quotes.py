@@ -1248,3 +1248,19 @@ def test_he_is_the_main_clauses_subject_not_a_subordinate_clauses(run):
                        "Sanders won Michigan.",
                        "“It was a narrow victory, almost a split decision,” he said.")
     assert speaker_last_word(only(quotes)) == "Levin"
+
+
+def test_a_first_name_tells_he_from_she_where_the_article_does_not(run):
+    # nothing in the text says who is a woman: "Mary" does, so "she" skips John Reyes
+    text, quotes = run("John Reyes met Mary Okafor at the summit in Accra. Okafor praised the "
+                       "deal. Reyes called it a start.",
+                       "“We will need much more than this,” she said.")
+    assert speaker_last_word(only(quotes)) == "Okafor"
+
+
+def test_the_articles_own_pronouns_outweigh_a_first_name(run):
+    # "Lindsey" is mostly a woman's name, but twice the article follows the name with "he"
+    text, quotes = run("Lindsey Reyes said he will run again. Reyes added that he thanked the "
+                       "voters. Mary Okafor, the mayor, said nothing.",
+                       "“I am not done yet,” he said.")
+    assert speaker_last_word(only(quotes)) == "Reyes"
