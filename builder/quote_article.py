@@ -15,7 +15,7 @@ from .quote_marks import QuotePiece
 from .records import MentionFound
 from .quote_words import (
     FEMALE_HONORIFICS, FEMALE_PRONOUNS, FIRST_NAME_SEX, MALE_HONORIFICS, MALE_PRONOUNS, PLACE_LABELS,
-    SENTENCE_END_CHARS, SPEAKER_LABELS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
+    ROLE_NOUNS, SENTENCE_END_CHARS, SPEAKER_LABELS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
     TITLE_SMALL,
 )
 
@@ -66,6 +66,8 @@ class ArticleTables:
         # the NER often labels a repeated surname a place, an organisation or a group
         # ("Vladeck said" after "Stephen Vladeck", "Ebeling lives…" after "Betsy Ebeling"):
         # a one-word mention of that kind that is the surname of a person is that person
+        mentions = [replace(m, label="PERSON") if m.label == "ORG" and self._reads_as_person(m)
+                    else m for m in mentions]
         surnames = {m.text.split()[-1] for m in mentions
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         mentions = [replace(m, label="PERSON")
@@ -103,6 +105,18 @@ class ArticleTables:
                 for w in m.text.split():
                     if w[:1].isupper() and w.lower() not in TITLE_SMALL:
                         self.name_labels.setdefault(w, m.label)
+
+    def _reads_as_person(self, m: MentionFound) -> bool:
+        """Is an ORG mention a person the NER mislabelled? A full name whose first word is
+        a first name ("Carly Fiorina"), or a name set beside a person's role or age
+        ("Priebus, the GOP chairman,", "Fiorina, 61,")."""
+        words = m.text.split()
+        if len(words) in (2, 3) and words[0] in FIRST_NAME_SEX and \
+                all(w[:1].isupper() for w in words):
+            return True
+        head = self.doc[self.tok_at(m.span.end - 1)]
+        return any(c.dep_ == "appos" and (c.lemma_.lower() in ROLE_NOUNS or c.like_num)
+                   for c in head.children)
 
     def tok_at(self, char: int) -> int:
         """The token containing `char` (or the next one, if `char` is in whitespace)."""

@@ -116,7 +116,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   clause's and its sentence's main clause has a person subject, the main one is meant
   ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said" is Levin). A
   one-word mention the NER labels a place, organisation or group that is the surname of a
-  person the article names in full is that person ("Ebeling lives…" after "Betsy Ebeling").
+  person the article names in full is that person ("Ebeling lives…" after "Betsy Ebeling"),
+  and so is an "organisation" that opens with a first name ("Carly Fiorina") or has a
+  person's role or age set beside it ("Priebus, the GOP chairman,", "Fiorina, 61,").
   they/it → the latest organisation mention.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"

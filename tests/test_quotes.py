@@ -1264,3 +1264,17 @@ def test_the_articles_own_pronouns_outweigh_a_first_name(run):
                        "voters. Mary Okafor, the mayor, said nothing.",
                        "“I am not done yet,” he said.")
     assert speaker_last_word(only(quotes)) == "Reyes"
+
+
+@pytest.mark.parametrize("paragraphs, speaker", [
+    # the model labels both names ORG: a first name, or a role set beside the name, says
+    # they are people, so "he"/"she" can mean them
+    (("Carly Fiorina said Monday that the debate had changed the race. Tom Reyes, a county "
+      "chairman, disagreed with that.", '"It is far from over," she said.'), "Fiorina"),
+    (("Ted Cruz has called for an open convention in Cleveland.",
+      "Priebus, the GOP chairman, this past week announced a website that explains the rules.",
+      '"It is a tool for voters to learn how the process works," he said.'), "Priebus"),
+])
+def test_a_person_the_ner_calls_an_organisation_can_be_he_or_she(run, paragraphs, speaker):
+    text, quotes = run(*paragraphs)
+    assert speaker_last_word(only(quotes)) == speaker
