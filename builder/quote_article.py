@@ -12,7 +12,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 from spacy.tokens import Doc, Token
 
 from .quote_marks import QuotePiece
-from .records import MentionFound
+from .records import CharSpan, MentionFound
 from .quote_words import (
     FEMALE_HONORIFICS, FEMALE_PRONOUNS, FIRST_NAME_SEX, MALE_HONORIFICS, MALE_PRONOUNS, PLACE_LABELS,
     ROLE_NOUNS, SENTENCE_END_CHARS, SPEAKER_LABELS, SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
@@ -72,7 +72,7 @@ class ArticleTables:
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         mentions = [replace(m, label="PERSON")
                     if m.label in _SURNAME_LABELS and m.text in surnames else m
-                    for m in mentions]
+                    for m in mentions] + self._bare_surnames(cols, mentions, surnames)
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]
@@ -105,6 +105,27 @@ class ArticleTables:
                 for w in m.text.split():
                     if w[:1].isupper() and w.lower() not in TITLE_SMALL:
                         self.name_labels.setdefault(w, m.label)
+
+    def _bare_surnames(self, cols: list[list[int]], mentions: Sequence[MentionFound],
+                       surnames: set[str]) -> list[MentionFound]:
+        """The surname of a person the article names in full, where the NER found no name
+        at all ("Sanders appeared to dismiss…", tagged a common noun after "Bernie
+        Sanders"): a person mention, so "he said" can mean them."""
+        if not surnames:
+            return []
+        wanted = {self.doc.vocab.strings[s] for s in surnames}
+        spans = sorted((m.span.start, m.span.end) for m in mentions)
+        starts = [a for a, _ in spans]
+        found = []
+        for start, length, _, orth in cols:
+            if orth not in wanted:
+                continue
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and spans[k][1] > start:
+                continue  # inside a mention already ("Bernie Sanders", "Sanders Institute")
+            name = self.text[start:start + length]
+            found.append(MentionFound(CharSpan(start, start + length), name, "PERSON"))
+        return found
 
     def _reads_as_person(self, m: MentionFound) -> bool:
         """Is an ORG mention a person the NER mislabelled? A full name whose first word is

@@ -117,7 +117,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said" is Levin). A
   one-word mention the NER labels a place, organisation or group that is the surname of a
   person the article names in full is that person ("Ebeling lives…" after "Betsy Ebeling"),
-  and so is an "organisation" that opens with a first name ("Carly Fiorina") or has a
+  and so is the surname where the NER saw no name at all ("Ebeling lives…" tagged a verb),
+  and an "organisation" that opens with a first name ("Carly Fiorina") or has a
   person's role or age set beside it ("Priebus, the GOP chairman,", "Fiorina, 61,").
   they/it → the latest organisation mention.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
