@@ -166,15 +166,24 @@ class ArticleTables:
         self.bounds_before = out
 
     def gender_of(self, name: str) -> str:
-        """"m", "f" or "" for a person (by the last word of the name), from the article
-        itself: an honorific before the name (Mr., Mrs., Ms.), or the pronouns that follow
-        the name as a subject (the next he/his/him or she/her within a few words)."""
+        """"m", "f" or "" for a person, from the article itself: an honorific before the
+        name (Mr., Mrs., Ms.), or the pronouns that follow the name as a subject (the next
+        he/his/him or she/her within a few words), and from the first name. A full name and
+        its bare surname share their evidence, unless the article names several people
+        with that surname ("Donald Trump", "Melania Trump": a bare "Trump" then has only
+        its own)."""
         if self._genders is None:
             self._genders = self._collect_genders()
         words = name.split()
         if not words:
             return ""
-        male, female = self._genders.get(words[-1], (0, 0))
+        surname = words[-1]
+        full_names = self._full_names.get(surname, set())
+        forms = {name}
+        if len(full_names) <= 1:
+            forms |= {surname} | {" ".join(full) for full in full_names}
+        male = sum(self._genders.get(form, (0, 0))[0] for form in forms)
+        female = sum(self._genders.get(form, (0, 0))[1] for form in forms)
         # the first name counts for more than one pronoun: it decides where the article says
         # nothing, and outweighs a single stray "her" ("John Podesta told the group that her
         # position…"); two of the article's pronouns outweigh it
@@ -193,16 +202,15 @@ class ArticleTables:
         return sexes.pop() if len(sexes) == 1 else ""
 
     def _collect_genders(self) -> dict[str, tuple[int, int]]:
-        """(male, female) evidence per surname."""
+        """(male, female) evidence per name as the article writes it."""
         votes: dict[str, list[int]] = {}
         doc, n = self.doc, len(self.doc)
         for m in self.mentions:
             if m.label != "PERSON" or not m.text.split():
                 continue
-            last = m.text.split()[-1]
             first = self.tok_at(m.span.start)
             end = self.tok_at(m.span.end - 1)
-            v = votes.setdefault(last, [0, 0])
+            v = votes.setdefault(m.text, [0, 0])
             prev = doc[first - 1].lower_ if first > 0 else ""
             if prev in MALE_HONORIFICS:
                 v[0] += 2

@@ -112,7 +112,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   shows to be of the other gender (an honorific before the name, or the pronoun that
   follows the name as a subject, outside quotes; where the article says nothing, or only
   once, the first name as the US Census lists it: "Mary" is a woman's name, "John" a
-  man's, and two of the article's pronouns outweigh the name). When that subject is a subordinate
+  man's, and two of the article's pronouns outweigh the name). A full name and its bare
+  surname share that evidence unless the article names two people with the surname (what
+  it says of "Trump" is not said of "Melania Trump"). When that subject is a subordinate
   clause's and its sentence's main clause has a person subject, the main one is meant
   ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said" is Levin). A
   one-word mention the NER labels a place, organisation or group that is the surname of a

@@ -1290,3 +1290,15 @@ def test_a_surname_the_ner_does_not_see_is_still_the_person(run):
                        "issues.",
                        "“It has been part of the fabric of my life,” she said.")
     assert speaker_last_word(only(quotes)) == "Ebeling"
+
+
+def test_what_the_article_says_of_one_trump_is_not_said_of_another(run):
+    # "he" follows "Trump" twice; that makes Donald Trump a man, not Melania Trump
+    text, quotes = run("Donald Trump won the South Carolina primary on Saturday. Trump said he "
+                       "was grateful to the voters there. Trump added that he would win in "
+                       "Nevada too.",
+                       "Melania Trump told supporters at a rally in Greenville on Saturday night "
+                       "that the campaign would go on to Nevada next week.",
+                       'She says her husband will "be the best president this country has ever '
+                       'had."')
+    assert text[only(quotes).speaker.start:only(quotes).speaker.end] == "Melania Trump"
