@@ -27,7 +27,8 @@ Finding quotes (character level, one paragraph at a time: builder/quote_marks.py
 * A clear opener met while a quote is still open means its closing mark is missing: the open
   quote ends just before it, rather than pairing across into the next quote.
 * A quote broken by its attribution (“We are ready,” he said, “and we will act.”) is merged
-  into one record with two pieces when the first part ends with a comma (or dash) and the
+  into one record with two pieces when the first part ends with a comma (or dash), also
+  inside a nested quote's closing mark (“‘House of Cards,’” she said, “…”), and the
   words in between are a short clause with a reporting verb that ends with a comma.
 
 Policy on scare quotes and titles
@@ -291,7 +292,8 @@ def _merge_broken(art: ArticleTables, raw: list[list[QuotePiece]]) -> list[list[
 
 def _is_broken_pair(art: ArticleTables, first: QuotePiece, second: QuotePiece) -> bool:
     text = art.text
-    if text[first.inner_end - 1:first.inner_end] not in (",", "—", "–"):
+    # a nested quote may close right before the outer mark: “‘House of Cards,’” she said, “…”
+    if text[first.inner_start:first.inner_end].rstrip("’'")[-1:] not in (",", "—", "–"):
         return False
     gap = text[first.end:second.start]
     if len(gap) > 120 or not gap.rstrip().endswith(",") or "\n" in gap:

@@ -88,6 +88,16 @@ def test_quote_broken_by_attribution_is_one_record_with_two_pieces(run):
     assert speaker_last_word(q) == "Quist"
 
 
+def test_a_broken_quote_whose_first_piece_ends_in_a_nested_quote_is_still_one(run):
+    # the comma that says the sentence goes on stands inside the nested quote's closing mark
+    text, quotes = run("Nora Quist named her guilty pleasure. “‘Gardeners’ World,’” she said, "
+                       "“although I haven’t had time to watch the last season!”")
+    q = only(quotes)
+    assert piece_texts(text, q) == ["“‘Gardeners’ World,’”",
+                                    "“although I haven’t had time to watch the last season!”"]
+    assert speaker_last_word(q) == "Quist"
+
+
 def test_partial_quote_in_reported_speech(run):
     text, quotes = run("Barack Obama said he was “surprised and troubled” by the ruling.")
     q = only(quotes)
