@@ -20,7 +20,6 @@ from .quote_words import (
 )
 
 
-
 # What the NER calls a repeated surname besides a person.
 _SURNAME_LABELS = PLACE_LABELS | {"ORG", "NORP"}
 
@@ -63,11 +62,12 @@ class ArticleTables:
                         text[cols[i - 1][0]:cols[i][0]].lower() in TITLE_ABBREVIATIONS:
                     self.boundary[i] = False  # "said Army Capt. Jo Doe": a title, not an end
         self.quote_of = [-1] * n  # index of the quote a token belongs to
-        # the NER often labels a repeated surname a place, an organisation or a group
-        # ("Vladeck said" after "Stephen Vladeck", "Ebeling lives…" after "Betsy Ebeling"):
-        # a one-word mention of that kind that is the surname of a person is that person
+        # the small model takes many people for organisations ("Carly Fiorina said")
         mentions = [replace(m, label="PERSON") if m.label == "ORG" and self._reads_as_person(m)
                     else m for m in mentions]
+        # and labels a repeated surname a place, an organisation or a group ("Vladeck said"
+        # after "Stephen Vladeck", "Ebeling lives…" after "Betsy Ebeling"), or misses it: a
+        # one-word mention of that kind, or none, that is the surname of a person is that person
         surnames = {m.text.split()[-1] for m in mentions
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         mentions = [replace(m, label="PERSON")
@@ -230,7 +230,7 @@ class ArticleTables:
                     break
                 if self.mention_of[i] >= 0 and self.mentions[self.mention_of[i]].label == "PERSON":
                     break  # another person: the pronoun may be theirs
-        return {w: (a, b) for w, (a, b) in votes.items()}
+        return {w: (male, female) for w, (male, female) in votes.items()}
 
     def same_sentence(self, a: int, b: int) -> bool:
         """No sentence or paragraph end strictly between tokens a and b."""
