@@ -65,22 +65,22 @@ class ArticleTables:
         # the small model takes many people for organisations ("Carly Fiorina said")
         mentions = [replace(m, label="PERSON") if m.label == "ORG" and self._reads_as_person(m)
                     else m for m in mentions]
-        # and labels a repeated surname a place, an organisation or a group ("Vladeck said"
-        # after "Stephen Vladeck", "Ebeling lives…" after "Betsy Ebeling"), or misses it: a
-        # one-word mention of that kind, or none, that is the surname of a person is that person
-        surnames = {m.text.split()[-1] for m in mentions
-                    if m.label == "PERSON" and len(m.text.split()) > 1}
+        # the people named in full, by surname (relabelling one-word mentions adds none)
+        self._full_names: dict[str, set[tuple[str, ...]]] = {}
+        for m in mentions:
+            words = tuple(m.text.split())
+            if m.label == "PERSON" and len(words) > 1:
+                self._full_names.setdefault(words[-1], set()).add(words)
+        surnames = set(self._full_names)
+        # the model also labels a repeated surname a place, an organisation or a group
+        # ("Vladeck said" after "Stephen Vladeck", "Ebeling lives…" after "Betsy Ebeling"), or
+        # misses it: a one-word mention of that kind, or none, that is a person's surname is them
         mentions = [replace(m, label="PERSON")
                     if m.label in _SURNAME_LABELS and m.text in surnames else m
                     for m in mentions] + self._bare_surnames(cols, mentions, surnames)
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]
-        self._full_names: dict[str, set[tuple[str, ...]]] = {}
-        for m in self.mentions:
-            words = tuple(m.text.split())
-            if m.label == "PERSON" and len(words) > 1:
-                self._full_names.setdefault(words[-1], set()).add(words)
         self.mention_of = [-1] * n
         self.is_place = [False] * n
         for m in mentions:
@@ -97,7 +97,8 @@ class ArticleTables:
         self._titles: dict[int, frozenset[str]] = {}
         # the unnamed member ("a senior aide") the last speaker_of_verb stopped at, if any
         self.unnamed_subject: Token | None = None
-        self._genders: dict[str, tuple[int, int]] | None = None
+        self._genders: dict[str, list[int]] | None = None
+        self._gender_by_name: dict[str, str] = {}  # gender_of's answers, asked per candidate
         # every word of a PERSON/ORG name, so an unlabelled repeat can be recognised
         self.name_labels: dict[str, str] = {}
         for m in self.mentions:
@@ -172,6 +173,11 @@ class ArticleTables:
         its bare surname share their evidence, unless the article names several people
         with that surname ("Donald Trump", "Melania Trump": a bare "Trump" then has only
         its own)."""
+        if name not in self._gender_by_name:
+            self._gender_by_name[name] = self._gender_from_evidence(name)
+        return self._gender_by_name[name]
+
+    def _gender_from_evidence(self, name: str) -> str:
         if self._genders is None:
             self._genders = self._collect_genders()
         words = name.split()
@@ -201,7 +207,7 @@ class ArticleTables:
         sexes = {FIRST_NAME_SEX.get(full[0], "") for full in self._full_names.get(words[0], ())}
         return sexes.pop() if len(sexes) == 1 else ""
 
-    def _collect_genders(self) -> dict[str, tuple[int, int]]:
+    def _collect_genders(self) -> dict[str, list[int]]:
         """(male, female) evidence per name as the article writes it."""
         votes: dict[str, list[int]] = {}
         doc, n = self.doc, len(self.doc)
@@ -230,7 +236,7 @@ class ArticleTables:
                     break
                 if self.mention_of[i] >= 0 and self.mentions[self.mention_of[i]].label == "PERSON":
                     break  # another person: the pronoun may be theirs
-        return {w: (male, female) for w, (male, female) in votes.items()}
+        return votes
 
     def same_sentence(self, a: int, b: int) -> bool:
         """No sentence or paragraph end strictly between tokens a and b."""

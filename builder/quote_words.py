@@ -155,11 +155,10 @@ DASHES = frozenset(("-", "—", "–", "--"))
 
 
 def _first_names() -> dict[str, str]:
-    """First name → "m", "f" or "?" (borne by both), from the 1990 US Census lists (made
-    by tools/make_first_names.py)."""
+    """First name → "m" or "f", for names borne mostly by one sex, from the 1990 US Census
+    lists (made by tools/make_first_names.py)."""
     table = Path(__file__).with_name("first_names.tsv").read_text(encoding="utf-8")
     return dict(line.split("\t") for line in table.splitlines() if line and line[0] != "#")
 
 
 FIRST_NAME_SEX = _first_names()
-

@@ -370,7 +370,7 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
         return
     if has_before:
         subj = sentence_subject(art, q, qid, before)
-        if subj is not None and _points_back(art, subj):
+        if subj is not None and _points_back(subj):
             # "“…,” Clinton has said. That makes her “…”": the sentence is about the words
             # just quoted, so it goes on with their speaker (see _continue_speakers)
             return
@@ -378,7 +378,7 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
             q.speaker, q.cue = resolve(art, subj, start_char), "subject"
 
 
-def _points_back(art: ArticleTables, subj: Token) -> bool:
+def _points_back(subj: Token) -> bool:
     """Is `subj` a demonstrative standing alone ("That makes her…", "This means…")?"""
     return subj.lower_ in ("that", "this") and subj.tag_ == "DT" and \
         not any(c.dep_ != "punct" for c in subj.children)

@@ -1238,16 +1238,20 @@ def test_a_sentence_about_the_words_just_quoted_goes_on_with_their_speaker(run):
     assert second.cue == "continuation"
 
 
-def test_a_surname_the_ner_takes_for_an_organisation_is_the_person(run):
-    # the model labels the lone "Hallworth" ORG; the article named her "Joan Hallworth" first
-    text, quotes = run("Joan Hallworth, 68, has been a close friend of Hillary Clinton since "
+@pytest.mark.parametrize("surname", [
+    "Hallworth",  # the model labels the lone "Hallworth" ORG
+    "Ebeling",  # the tagger reads "Ebeling lives…" as a verb: the model gives no name there
+])
+def test_a_surname_the_ner_mislabels_or_misses_is_the_person_named_in_full(run, surname):
+    # the article named her "Joan <surname>" first, so "she" is her, not Hillary Clinton
+    text, quotes = run(f"Joan {surname}, 68, has been a close friend of Hillary Clinton since "
                        "sixth grade.",
                        "Clinton has called her the most loyal friend a candidate could have. The "
-                       "Hallworth relationship matters to Clinton. Unlike her wealthy donors, "
-                       "Hallworth lives a low key life in Chicago where she works on human "
+                       f"{surname} relationship matters to Clinton. Unlike her wealthy donors, "
+                       f"{surname} lives a low key life in Chicago where she works on human "
                        "rights issues.",
                        "“It has been part of the fabric of my life,” she said.")
-    assert speaker_last_word(only(quotes)) == "Hallworth"
+    assert speaker_last_word(only(quotes)) == surname
 
 
 def test_he_is_the_main_clauses_subject_not_a_subordinate_clauses(run):
@@ -1287,19 +1291,6 @@ def test_the_articles_own_pronouns_outweigh_a_first_name(run):
 def test_a_person_the_ner_calls_an_organisation_can_be_he_or_she(run, paragraphs, speaker):
     text, quotes = run(*paragraphs)
     assert speaker_last_word(only(quotes)) == speaker
-
-
-def test_a_surname_the_ner_does_not_see_is_still_the_person(run):
-    # the tagger reads the lone "Ebeling" of "Ebeling lives…" as a verb, so the model gives
-    # no name there; it is the surname of the Joan Ebeling named first, and "she" is her
-    text, quotes = run("Joan Ebeling, 68, has been a close friend of Hillary Clinton since "
-                       "sixth grade.",
-                       "Clinton has called her the most loyal friend a candidate could have. The "
-                       "Ebeling relationship matters to Clinton. Unlike her wealthy donors, "
-                       "Ebeling lives a low key life in Chicago where she works on human rights "
-                       "issues.",
-                       "“It has been part of the fabric of my life,” she said.")
-    assert speaker_last_word(only(quotes)) == "Ebeling"
 
 
 def test_what_the_article_says_of_one_trump_is_not_said_of_another(run):
