@@ -457,23 +457,52 @@ def _named_by_participle(art: ArticleTables, head: Token) -> tuple[int, int, str
     return None
 
 
+# How many sentences a person named since may be from the last subject of the pronoun's
+# gender before the pronoun means them instead (measured on the PolNeAR harness: 4 or fewer
+# let a passing name take over a story that is still about its subject).
+_SUBJECT_FADES_AFTER = 5
+
+
 def _recent_person(art: ArticleTables, before_char: int,
                    pronoun: str) -> tuple[int, int, str] | None:
     """Whom a he/she most likely means: the latest person mention outside quotes that was a
     subject, else the latest person mention; people whose gender the article shows to be
-    the other one are skipped."""
+    the other one are skipped. A person named since the subject, though not as a subject,
+    takes over once the subject is several sentences back ("McDonough was responding to a
+    message from Wendy Sherman… “…,” she wrote" is Sherman, not the Clinton of long ago)."""
     want = "m" if pronoun in ("he", "him") else "f"
     k = bisect_left(art.mention_starts, before_char) - 1
-    fallback = None
+    latest = -1  # the latest person mention of that gender, subject or not
     while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
         tok = _person_head(art, k, want)
         if tok is not None:
             if _is_subject(tok):
+                if latest >= 0 and _takes_over(art, latest, tok, pronoun):
+                    return art.mention_span(latest)
                 return art.mention_span(_main_subject_beside(art, k, tok, want))
-            if fallback is None:
-                fallback = art.mention_span(k)
+            if latest < 0:
+                latest = k
         k -= 1
-    return fallback
+    return art.mention_span(latest) if latest >= 0 else None
+
+
+def _takes_over(art: ArticleTables, k: int, subject: Token, pronoun: str) -> bool:
+    """Does person mention k, not a subject, stand for the pronoun rather than the older
+    `subject`? Only when the article gives k that gender itself (not a stray capitalised
+    phrase the NER took for a person), the subject is several sentences back, and k's own
+    sentence is not about someone else the pronoun could mean ("He lambasted the deal
+    negotiated by President Obama", "the actor discussed…")."""
+    tok = art.doc[art.tok_at(art.mentions[k].span.end - 1)]
+    if art.bounds_before[tok.i] - art.bounds_before[subject.i] < _SUBJECT_FADES_AFTER:
+        return False
+    if art.gender_of(art.mentions[k].text) != ("m" if pronoun in ("he", "him") else "f"):
+        return False
+    for c in tok.sent.root.children:
+        if c.dep_ in SUBJECT_DEPS and c.i != tok.i and (
+                c.lower_ == pronoun or
+                (c.pos_ == "NOUN" and any(d.lower_ == "the" for d in c.children))):
+            return False
+    return True
 
 
 def _person_head(art: ArticleTables, k: int, gender: str) -> Token | None:
@@ -489,8 +518,11 @@ def _person_head(art: ArticleTables, k: int, gender: str) -> Token | None:
 
 
 def _is_subject(tok: Token) -> bool:
+    """Is `tok` a subject, or a name set beside one? Not a name joined to a pronoun ("He
+    said he and Trump differ…" goes on about whoever "he" is, not Trump)."""
     return tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj")
-                                        and tok.head.dep_ in SUBJECT_DEPS)
+                                        and tok.head.dep_ in SUBJECT_DEPS
+                                        and not (tok.dep_ == "conj" and tok.head.pos_ == "PRON"))
 
 
 def _subject_verb(subj: Token) -> Token:

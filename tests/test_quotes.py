@@ -1303,3 +1303,49 @@ def test_what_the_article_says_of_one_trump_is_not_said_of_another(run):
                        'She says her husband will "be the best president this country has ever '
                        'had."')
     assert text[only(quotes).speaker.start:only(quotes).speaker.end] == "Melania Trump"
+
+
+def test_a_name_joined_to_he_as_subject_is_not_whom_the_next_he_means(run):
+    # "he and Pruitt differ": the subject is whoever "he" is (Marsh), so the next "he" too
+    text, quotes = run("Senator Ted Marsh is drawing sharp contrasts between himself and "
+                       "front-runner Dan Pruitt.",
+                       "He said he and Pruitt differ on trade, taxes and the courts.",
+                       "He also asked whether parents would vote for a man whose words “you "
+                       "would not want your children to repeat.”")
+    assert speaker_last_word(only(quotes)) == "Marsh"
+
+
+def test_a_one_word_name_the_ner_calls_a_person_once_is_a_person_everywhere(run):
+    # the model labels "Trump" PERSON in the first paragraph and ORG in the third
+    text, quotes = run("Ivanka spoke first. Trump said he was proud of her.",
+                       "Howard Ingram, a fund official, said the group gave Trump its award in "
+                       "1983.",
+                       "During the debate, Trump mentioned his family, referring to his "
+                       "daughter, who converted when she married.",
+                       '"I happen to have a daughter who is Jewish, okay?" he said.')
+    assert speaker_last_word(only(quotes)) == "Trump"
+
+
+# Five sentences from the last subject she could mean to the name just before the quote
+_LONG_AGO = ("The hall was full. Peter Vance, the party chairman, said the turnout was the best "
+             "in years. He thanked the volunteers. Tom Hale, the treasurer, agreed. He said the "
+             "books were balanced. Hale added that donations had doubled since spring.")
+
+
+@pytest.mark.parametrize("paragraphs, speaker", [
+    # the story has moved on from Lowell to the men; the woman just named is whom "she" means
+    (("Governor Ann Lowell spoke at the party dinner in Dayton on Friday night.", _LONG_AGO,
+      "Vance was responding to a message from the county clerk, Maria Ortiz, reporting that "
+      "the count was done.",
+      "“The count is done and the numbers hold,” she wrote."), "Ortiz"),
+    # but not when the name's own sentence is about "he" (Pruitt): Hale is only mentioned
+    (("Dan Pruitt spoke to farmers in Ames on Friday.",
+      "The hall was full. Ann Lowell, the mayor, welcomed the crowd. She thanked the "
+      "organisers. The band played two songs. Then the lights went down.",
+      "He attacked the trade deal negotiated by Governor Tom Hale.",
+      "“It was a bad deal for the farmers of this state,” he said."), "Pruitt"),
+])
+def test_a_person_named_since_takes_over_from_a_subject_sentences_back(run, paragraphs,
+                                                                       speaker):
+    text, quotes = run(*paragraphs)
+    assert speaker_last_word(only(quotes)) == speaker
