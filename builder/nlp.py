@@ -110,14 +110,14 @@ def _description_before(doc, ent) -> str:
     return " ".join(w.text for w in words)
 
 
-def is_junk(ent) -> bool:
+def is_junk(ent, label: str) -> bool:
     """Spans the model labels as names that are plainly not names: no capital letter,
     nothing proper in them ("Longtime Dutch" as an organisation), or ending in an
     adjective."""
     text = ent.text.strip()
     if not any(ch.isupper() for ch in text) or len(text) < 2:
         return True
-    if ent.label_ in ("NORP", "LANGUAGE"):
+    if label in ("NORP", "LANGUAGE"):
         return False
     last = ent[-1]
     if last.pos_ == "ADJ" or (last.pos_ not in ("PROPN", "NOUN", "NUM", "X") and not last.is_upper):
@@ -143,13 +143,16 @@ def _name_between_dashes(span):
 def mentions_in(doc) -> tuple[MentionFound, ...]:
     out = []
     for ent in doc.ents:
-        if ent.label_ not in MENTION_LABELS or is_junk(ent):
+        if ent.label_ not in MENTION_LABELS:
             continue
-        # "Rutte's" is "Rutte": the possessive is not part of the name
+        # "Rutte's" is "Rutte": the possessive is not part of the name (and is judged without
+        # it: the model often takes in a curly "’s", which is no name's last word)
         end_token = ent.end
         while end_token > ent.start and doc[end_token - 1].tag_ == "POS":
             end_token -= 1
         span = doc[ent.start:end_token]
+        if not len(span) or is_junk(span, ent.label_):
+            continue
         # A leading "the" belongs to the sentence, not the name ("the Kremlin")
         while len(span) > 1 and span[0].text == "the":
             span = span[1:]
@@ -160,8 +163,10 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
             span = span[1:]
         # "Follow Jeff Poor on Twitter", "Telling Jeb Bush to sit down": a sentence that opens
         # with a verb before a name, which the NER reads as a first name ("Said" is left: it
-        # is a first name too)
-        if ent.label_ == "PERSON" and len(span) > 2 and span[0].tag_ in ("VB", "VBG") and \
+        # is a first name too; so is a bare verb before a surname alone, "Will Smith", but not
+        # an -ing form, "Asserting Clinton")
+        if ent.label_ == "PERSON" and (len(span) > 2 and span[0].tag_ in ("VB", "VBG") or
+                                       len(span) == 2 and span[0].tag_ == "VBG") and \
                 all(t.pos_ == "PROPN" for t in span[1:]):
             span = span[1:]
         # "BERLIN - Donald Trump" (a dateline), "Weak - Rubio" (a chant): a dash between
