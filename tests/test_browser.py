@@ -384,8 +384,11 @@ def test_under_a_sub_path_a_search_for_an_alias_finds_the_person(open_page, subp
     assert not [url for url in requests if "/pagefind/pagefind" in url and not url.endswith(("-ui.js", "-ui.css"))], \
         "the search index loaded before anyone searched"
     links = search_for(page, "Rutte")
-    # "Rutte" is how the site writes Mark Rutte in some articles: an alias of his page
-    assert "Rutte" in page.evaluate("document.querySelector('.pagefind-ui__result').textContent")
+    # "Rutte" is how the site writes Mark Rutte in some articles: an alias of his page. The
+    # results fill in one by one (a row of dots until its fragment has loaded), so wait for
+    # the first result's own text rather than read it at once
+    page.wait_for_function("() => (document.querySelector('.pagefind-ui__result')"
+                           "?.textContent || '').includes('Rutte')", timeout=10000)
     hrefs = [link.get_attribute("href") for link in links.all()]
     assert hrefs[0] == urlsplit(subpath_url).path + PERSON, hrefs
     assert all(href.startswith(urlsplit(subpath_url).path) for href in hrefs)
