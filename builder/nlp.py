@@ -110,16 +110,16 @@ def _description_before(doc, ent) -> str:
     return " ".join(w.text for w in words)
 
 
-def is_junk(ent, label: str) -> bool:
+def is_junk(span, label: str) -> bool:
     """Spans the model labels as names that are plainly not names: no capital letter,
     nothing proper in them ("Longtime Dutch" as an organisation), or ending in an
-    adjective."""
-    text = ent.text.strip()
+    adjective. `span` is the name without its possessive; `label` the model's."""
+    text = span.text.strip()
     if not any(ch.isupper() for ch in text) or len(text) < 2:
         return True
     if label in ("NORP", "LANGUAGE"):
         return False
-    last = ent[-1]
+    last = span[-1]
     if last.pos_ == "ADJ" or (last.pos_ not in ("PROPN", "NOUN", "NUM", "X") and not last.is_upper):
         return True
     return False

@@ -77,9 +77,10 @@ class ArticleTables:
         # misses it: a one-word mention of that kind, or none, that is a person's surname is them
         # ... and labels the same one-word name a person in one sentence and an organisation
         # in the next ("Trump said…", "Trump mentioned…"): once a person, always one
-        one_word_people = {m.text for m in mentions if m.label == "PERSON" and " " not in m.text}
+        person_words = surnames | {m.text for m in mentions
+                                   if m.label == "PERSON" and " " not in m.text}
         mentions = [replace(m, label="PERSON")
-                    if m.label in _SURNAME_LABELS and m.text in surnames | one_word_people else m
+                    if m.label in _SURNAME_LABELS and m.text in person_words else m
                     for m in mentions] + self._bare_surnames(cols, mentions, surnames)
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)

@@ -477,7 +477,7 @@ def _recent_person(art: ArticleTables, before_char: int,
         tok = _person_head(art, k, want)
         if tok is not None:
             if _is_subject(tok):
-                if latest >= 0 and _takes_over(art, latest, tok, pronoun):
+                if latest >= 0 and _takes_over(art, latest, tok, pronoun, want):
                     return art.mention_span(latest)
                 return art.mention_span(_main_subject_beside(art, k, tok, want))
             if latest < 0:
@@ -486,7 +486,7 @@ def _recent_person(art: ArticleTables, before_char: int,
     return art.mention_span(latest) if latest >= 0 else None
 
 
-def _takes_over(art: ArticleTables, k: int, subject: Token, pronoun: str) -> bool:
+def _takes_over(art: ArticleTables, k: int, subject: Token, pronoun: str, sex: str) -> bool:
     """Does person mention k, not a subject, stand for the pronoun rather than the older
     `subject`? Only when the article gives k that gender itself (not a stray capitalised
     phrase the NER took for a person), the subject is several sentences back, and k's own
@@ -495,7 +495,7 @@ def _takes_over(art: ArticleTables, k: int, subject: Token, pronoun: str) -> boo
     tok = art.doc[art.tok_at(art.mentions[k].span.end - 1)]
     if art.bounds_before[tok.i] - art.bounds_before[subject.i] < _SUBJECT_FADES_AFTER:
         return False
-    if art.gender_of(art.mentions[k].text) != ("m" if pronoun in ("he", "him") else "f"):
+    if art.gender_of(art.mentions[k].text) != sex:
         return False
     for c in tok.sent.root.children:
         if c.dep_ in SUBJECT_DEPS and c.i != tok.i and (
