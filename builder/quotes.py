@@ -122,7 +122,10 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   person the article names in full is that person ("Ebeling lives…" after "Betsy Ebeling"),
   and so is the surname where the NER saw no name at all ("Ebeling lives…" tagged a verb),
   and an "organisation" that opens with a first name ("Carly Fiorina") or has a
-  person's role or age set beside it ("Priebus, the GOP chairman,", "Fiorina, 61,").
+  person's role or age set beside it ("Priebus, the GOP chairman,", "Fiorina, 61,"). A
+  speaker named in a word or two that no mention covers ("D’Souza replied, “…”", the
+  model tagging "D’Souza" a noun) is a person too: the quotes are found a second time with
+  those speakers among the mentions, so that the "he added" after them can mean them.
   they/it → the latest organisation mention.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
@@ -685,6 +688,34 @@ def _without_possessive(text: str, sp: tuple[int, int, str] | None):
 
 def find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound, ...]:
     """Direct quotations in `doc` (an article's analysed text), each with its speaker."""
+    found = _find_quotes(doc, mentions)
+    missed = _speakers_the_model_missed(found, mentions)
+    if missed:
+        # a speaker the NER saw no name in ("D’Souza replied, “…”") is a person the next
+        # "he added" can mean: find the quotes again with them among the mentions
+        found = _find_quotes(doc, sorted([*mentions, *missed], key=lambda m: m.span.start))
+    return found
+
+
+def _speakers_the_model_missed(found: Sequence[QuoteFound],
+                               mentions: Sequence[MentionFound]) -> list[MentionFound]:
+    """Speakers named by a word or two that no mention covers, as PERSON mentions. Longer
+    runs are left out: an unlabelled "Right Wing Watch first reported" is more often a
+    title than a person, and would take "he" from the person the story is about; so are
+    capitals ("IOWA POLLS", a digest's heading)."""
+    missed: dict[CharSpan, MentionFound] = {}
+    for q in found:
+        sp = q.speaker
+        name = q.speaker_text or ""
+        if sp is None or q.speaker_label != "PERSON" or sp in missed or \
+                len(name.split()) > 2 or name.isupper() or \
+                any(m.span.start < sp.end and sp.start < m.span.end for m in mentions):
+            continue
+        missed[sp] = MentionFound(sp, name, "PERSON")
+    return list(missed.values())
+
+
+def _find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound, ...]:
     art = ArticleTables(doc, mentions)
     text = art.text
     paras = paragraphs(text)

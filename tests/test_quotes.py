@@ -1349,3 +1349,18 @@ def test_a_person_named_since_takes_over_from_a_subject_sentences_back(run, para
                                                                        speaker):
     text, quotes = run(*paragraphs)
     assert speaker_last_word(only(quotes)) == speaker
+
+
+@pytest.mark.parametrize("opening", [
+    "When the host asked who would win, D’Souza replied, ",
+    # without the fix "he added" went to the host, the only person the model saw
+    "After the debate, the host Ben Tolland asked the writer who would win. D’Souza replied, ",
+], ids=["nobody-else-named", "another-person-named-before"])
+def test_a_speaker_the_model_sees_no_name_in_is_whom_the_next_he_means(run, opening):
+    # the model tags "D’Souza" a common noun: no mention, yet the subject of "replied"
+    text, quotes = run(opening + "“If I had to bet now, I would bet on the governor.”",
+                       "“We should never confuse who we want to win with who is going to "
+                       "win,” he added.")
+    first, second = quotes
+    assert speaker_last_word(first) == "D’Souza"
+    assert speaker_last_word(second) == "D’Souza"
