@@ -117,7 +117,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   surname share that evidence unless the article names two people with the surname (what
   it says of "Trump" is not said of "Melania Trump"). When that subject is a subordinate
   clause's and its sentence's main clause has a person subject, the main one is meant
-  ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said" is Levin). A
+  ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said" is Levin),
+  and a subject inside an aside set off by two spaced dashes is not one ("“…” -- that
+  Bloomberg is seen as a liberal -- “…,” he says" is whoever spoke before). A
   one-word mention the NER labels a place, organisation or group that is the surname of a
   person the article names in full is that person ("Ebeling lives…" after "Betsy Ebeling"),
   and so is the surname where the NER saw no name at all ("Ebeling lives…" tagged a verb),

@@ -11,7 +11,7 @@ from spacy.tokens import Token
 
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
-    CLAUSE_DEPS, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS,
+    CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS,
     JAB_VERBS, LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS,
     PERSON_PRONOUNS, PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS, REPORTING_VERBS, RETORT_VERBS,
     ROLE_NOUNS, SPEECH_ACT_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV,
@@ -476,7 +476,7 @@ def _recent_person(art: ArticleTables, before_char: int,
     while k >= 0 and art.mentions[k].span.start >= before_char - 3000:
         tok = _person_head(art, k, want)
         if tok is not None:
-            if _is_subject(tok):
+            if _is_subject(tok) and not _between_dashes(art, tok):
                 if latest >= 0 and _takes_over(art, latest, tok, pronoun, want):
                     return art.mention_span(latest)
                 return art.mention_span(_main_subject_beside(art, k, tok, want))
@@ -523,6 +523,24 @@ def _is_subject(tok: Token) -> bool:
     return tok.dep_ in SUBJECT_DEPS or (tok.dep_ in ("appos", "conj")
                                         and tok.head.dep_ in SUBJECT_DEPS
                                         and not (tok.dep_ == "conj" and tok.head.pos_ == "PRON"))
+
+
+def _between_dashes(art: ArticleTables, tok: Token) -> bool:
+    """Is `tok` inside a narrator's aside set off by a pair of dashes in its sentence? A
+    subject there is not whom the story goes on about: in "“I don't think the conventional
+    wisdom” -- that Bloomberg is perceived as a liberal -- “is going to last,” he says" the
+    "he" is whoever spoke before, not Bloomberg."""
+    found = 0
+    for step in (-1, 1):
+        j = tok.i + step
+        while 0 <= j < len(art.doc) and art.same_sentence(tok.i, j) and art.quote_of[j] < 0:
+            # a dash set off by spaces (not the hyphen in "Cobb-Hunter")
+            if art.doc[j].text in DASHES and art.doc[j].whitespace_ and \
+                    art.doc[j - 1].whitespace_:
+                found += 1
+                break
+            j += step
+    return found == 2
 
 
 def _subject_verb(subj: Token) -> Token:

@@ -1364,3 +1364,21 @@ def test_a_speaker_the_model_sees_no_name_in_is_whom_the_next_he_means(run, open
     first, second = quotes
     assert speaker_last_word(first) == "D’Souza"
     assert speaker_last_word(second) == "D’Souza"
+
+
+def test_a_subject_inside_a_dash_aside_is_not_whom_the_next_he_means(run):
+    text, quotes = run(
+        "The governor's pollster, Dan Keller, says his man has the money and the time to win.",
+        '"I don\'t think the conventional wisdom" -- that Marsh is seen as a city liberal -- '
+        '"is going to last," he says. "The governor would be able to build support rapidly."')
+    assert [speaker_last_word(q) for q in quotes] == ["Keller", "Keller", "Keller"]
+
+
+def test_a_hyphenated_name_is_no_dash_aside(run):
+    # "Cobb-Hunter" and "double-digit" split at their hyphens, which are not two dashes
+    # setting off an aside
+    text, quotes = run("Hillary Clinton leads the state by ten points.",
+                       "But State Rep. Gilda Cobb-Hunter, a member of the committee, recalled "
+                       "what happened in 2008 to point out that a double-digit lead can erode.",
+                       "“The black vote is not a monolith,” she said.")
+    assert speaker_last_word(only(quotes)).endswith("Hunter")
