@@ -45,7 +45,10 @@ books, slogans and headlines it is inconsistent (it marks some, skips others). O
   verb, "according to" or a name and a colon attributes it (not a clause with some other
   verb: "listed his guilty pleasure: “Saturday Night Live”", nor a quote beside it in the
   sentence) and it does not stand where a name goes (after a preposition, a determiner or a
-  possessive: "on CNN's “State of the Union,”"). A question or an exclamation needs no
+  possessive: "on CNN's “State of the Union,”"; after a participle that names it: "a
+  play called “…”"; after "and" joining it to a quote before: "starred in “…” and “…,”").
+  The end of a hyphenated word ("body-related") is no reporting verb. A question or an
+  exclamation needs no
   reporting verb: “Mr. D’Souza?” is words spoken.
 Measured on the 840 training articles, this trades about as much recall as it gains in
 precision (the gold marks some titles), so the choice is made on product grounds:
@@ -649,7 +652,15 @@ def _names_a_work(art: ArticleTables, q: QuoteDraft) -> bool:
     if i < 0:
         return False
     prev = art.doc[i]
+    if prev.dep_ == "acl" and prev.tag_ == "VBN" and prev.lemma_.lower() in _NAMING_VERBS:
+        return True  # "a play called “Los Hijos de Trump”": the participle names it
+    if prev.pos_ == "CCONJ" and i > 0 and art.quote_of[i - 1] >= 0:
+        return True  # "starred in “Parks and Recreation” and “Guardians of the Galaxy”"
     return prev.pos_ in ("ADP", "DET", "PART", "PROPN", "ADJ") or prev.tag_ == "POS"
+
+
+# Participles that give a thing its name ("a group called", "a book titled").
+_NAMING_VERBS = frozenset(("call", "name", "title", "entitle", "dub", "label", "brand"))
 
 
 # Cues that report words as said, for a quote in Title Case (see _is_speech).

@@ -22,6 +22,8 @@ from .quote_words import (
 def is_reporting(tok: Token) -> bool:
     if not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
         return False
+    if tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_:
+        return False  # the end of a compound word ("body-related", "much-said")
     lemma = tok.lemma_.lower()
     if lemma in REPORTING_VERBS or tok.lower_ in REPORTING_FORMS:
         return True

@@ -950,6 +950,24 @@ def test_a_title_no_verb_of_speech_reports_is_not_a_quote(run, sentence):
     assert quotes == ()
 
 
+@pytest.mark.parametrize("sentence", [
+    # the end of a hyphenated word is no verb of speech ("weather-related" is no "related")
+    "“Harbour Lights” star Mira Dunsany opened up about her weather-related fears and how the "
+    "studio treated her.",
+    # a title joined to a title after "starred in" is a title too, whatever verb follows
+    "Okafor, who has starred in “Dust and Iron” and “Children of the Tide,” posted the clip "
+    "on Thursday.",
+    "Mira Dunsany, who has starred in “Harbour Lights” and “The Glass Orchard,” said she "
+    "would not run.",
+    # a participle that gives a thing its name reports nobody's words
+    "A troupe of comedians is staging a new play called “The Sons of the Mayor” in the old "
+    "theatre.",
+])
+def test_a_title_a_verb_of_speech_seems_to_report_is_not_a_quote(run, sentence):
+    text, quotes = run(sentence)
+    assert quotes == ()
+
+
 def test_a_question_in_capitals_is_still_speech(run):
     # introduced by a clause whose verb is no verb of speech, yet a question: words spoken
     text, quotes = run("Ann Ortiz opened the door and tried once more: “Mr. Reyes?”")
