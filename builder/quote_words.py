@@ -103,6 +103,12 @@ transcript email tweet post article editorial story investigation review documen
 ad advertisement commercial opinion ruling complaint lawsuit book column blog video message
 headline banner sign poster placard caption textbook slogan piece
 """.split())
+# Nouns for works a Title-Case quote right after them names ("his book “Backfire”", "the
+# song “Madre Tierra”").
+WORK_NOUNS = frozenset("""
+book novel memoir biography film movie documentary show series episode program programme
+podcast song album single play musical poem essay column headline slogan hashtag
+""".split())
 # Nouns for words said or the parts of a body, never their source: "his comments said", "one
 # sweeping question asked", "her eyes said" name nobody, not even an unnamed one.
 NOT_SOURCE_NOUNS = frozenset("""

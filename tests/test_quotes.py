@@ -962,10 +962,21 @@ def test_a_title_no_verb_of_speech_reports_is_not_a_quote(run, sentence):
     # a participle that gives a thing its name reports nobody's words
     "A troupe of comedians is staging a new play called “The Sons of the Mayor” in the old "
     "theatre.",
+    # a capitalised "Me" inside a title is no first person speaking
+    "Dunsany walked on stage with a “Vote Harbour For Me” tote bag at her side as the crowd "
+    "cheered.",
+    "Okafor, who had roles in “Dust and Iron,” “Apollo Rising,” and “The Spy Who Loved Me,” "
+    "had no praise for the mayor.",
 ])
 def test_a_title_a_verb_of_speech_seems_to_report_is_not_a_quote(run, sentence):
     text, quotes = run(sentence)
     assert quotes == ()
+
+
+def test_a_title_after_the_noun_for_its_kind_of_work_is_not_speech(run):
+    text, quotes = run("“Being a father is my job,” Okafor said in May on the podcast "
+                       "“Across the Table.”")
+    assert [q.text for q in quotes] == ["Being a father is my job,"]
 
 
 def test_a_question_in_capitals_is_still_speech(run):
