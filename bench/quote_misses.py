@@ -17,13 +17,21 @@ falls in one kind:
   none              we give no speaker
   wrong             someone else
 
-With KIND, up to N examples of that kind follow the summary (slug | ours | gold source |
-quote). Needs nothing but the standard library: run it with any Python 3.
+The scorer skips gold quotes whose source is a pronoun ("he", "she", "they"...): their
+speaker can only be checked by reading the article. The summary counts them too: how many
+we recall and how many of those have a named speaker. KIND `pronoun` lists them in a random
+order (SEED, default 0), each with the text before it, for reading by hand:
+
+    python bench/quote_misses.py SCORER GOLD.jsonl OUT_DIR pronoun 25 7
+
+With another KIND, up to N examples of that kind follow the summary (slug | ours | gold
+source | quote). Needs nothing but the standard library: run it with any Python 3.
 """
 from __future__ import annotations
 
 import importlib.util
 import json
+import random
 import re
 import sys
 import unicodedata
@@ -60,6 +68,10 @@ def kind_of(gold_source: str, ours: dict, name: list[str], scorer) -> str:
     return "wrong"
 
 
+# Gold sources the scorer cannot check: a subject pronoun stands for the speaker.
+PRONOUN_SOURCES = frozenset("he she they it we i you".split())
+
+
 def main() -> None:
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -69,11 +81,14 @@ def main() -> None:
     system = json.loads(Path(sys.argv[3], "api", "quotes.json").read_text(encoding="utf-8"))["quotes"]
     show = sys.argv[4] if len(sys.argv) > 4 else None
     limit = int(sys.argv[5]) if len(sys.argv) > 5 else 40
+    seed = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     by_article: dict[str, list[dict]] = {}
     for q in system:
         by_article.setdefault(q["article"], []).append(q)
     kinds: Counter[str] = Counter()
     examples: list[tuple[str, ...]] = []
+    pronouns: Counter[str] = Counter()
+    readings: list[tuple[str, ...]] = []
     for art in golds:
         norm, idx = scorer.norm_with_map(art["text"])
         used: set[int] = set()
@@ -82,6 +97,17 @@ def main() -> None:
         spans = [sp for pieces, _ in placed for sp in pieces]
         for g in art["quotes"]:
             gold_span = [(g["start"], g["end"])]
+            if len(g["text"].split()) >= 4 and \
+                    (g["source"] or "").strip().lower() in PRONOUN_SOURCES:
+                pronouns["all"] += 1
+                if scorer.covered(gold_span, spans) >= 0.5:
+                    ours = max(placed, key=lambda pq: scorer.covered(gold_span, pq[0]))[1]
+                    pronouns["recalled"] += 1
+                    pronouns["named"] += ours.get("speaker") is not None
+                    before = art["text"][max(0, g["start"] - 600):g["start"]]
+                    readings.append((art["slug"], str(ours.get("speaker_name")), g["source"],
+                                     " ".join(before.split()) + " >>> " + g["text"][:90]))
+                continue
             if len(g["text"].split()) < 4 or scorer.covered(gold_span, spans) < 0.5:
                 continue  # not a quote the speaker accuracy checks
             name = scorer.name_tokens(g["source"])
@@ -97,6 +123,11 @@ def main() -> None:
     print(f"{total} checked quotes")
     for kind, n in kinds.most_common():
         print(f"  {kind:16} {n:5}  {n / total:.3f}")
+    print(f"{pronouns['all']} pronoun-sourced quotes (not checked): {pronouns['recalled']} "
+          f"recalled, {pronouns['named']} of them with a named speaker")
+    if show == "pronoun":
+        random.Random(seed).shuffle(readings)
+        examples = readings[:limit]
     for row in examples:
         print(" | ".join(row))
 
