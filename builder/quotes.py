@@ -132,7 +132,12 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   speaker named in a word or two that no mention covers ("D’Souza replied, “…”", the
   model tagging "D’Souza" a noun) is a person too: the quotes are found a second time with
   those speakers among the mentions, so that the "he added" after them can mean them.
-  they/it → the latest organisation mention.
+  they/it → the latest main-clause subject within two sentences before it that is not a
+  person, resolved as a subject is, when it names an organisation ("The Post noted that
+  Klein… It added", "Trump's campaign put out a statement… it said" → Trump); a document,
+  or people the article does not name, name nobody ("The email… “…,” it reads", "the
+  protesters… they chanted"), nor does the organisation named last, which is too often not
+  the one meant.
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
   (or "X said Y's defeat reminded him of…, adding") the one adding is X; so does a clause

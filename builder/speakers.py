@@ -11,7 +11,7 @@ from spacy.tokens import Token
 
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
-    CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS,
+    CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, FIRST_SECOND_PERSON, GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS,
     JAB_VERBS, LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS,
     PERSON_PRONOUNS, PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS, REPORTING_VERBS, RETORT_VERBS,
     ROLE_NOUNS, SPEECH_ACT_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV,
@@ -91,7 +91,7 @@ def resolve(art: ArticleTables, subj: Token | None,
     if low in PERSON_PRONOUNS:
         return _recent_person(art, before_char, low)
     if low in GROUP_PRONOUNS:
-        return _recent_org(art, before_char)
+        return _group_antecedent(art, before_char)
     if low in ("who", "that") and subj.head.dep_ == "relcl":
         return resolve(art, subj.head.head, before_char)
     if subj.pos_ == "PRON" or subj.lower_ in QUANTIFIERS:
@@ -564,6 +564,41 @@ def _main_subject_beside(art: ArticleTables, k: int, tok: Token, gender: str) ->
             return j
         j -= 1
     return k
+
+
+# How many sentence ends back an "it" or "they" looks for the subject it stands for.
+_GROUP_PRONOUN_REACH = 2
+
+
+def _group_antecedent(art: ArticleTables, before_char: int,
+                      depth: int = 0) -> tuple[int, int, str] | None:
+    """Whom an "it" or "they" speaking stands for: the latest main-clause subject before it,
+    within two sentences, that is not a person, when that subject names an organisation
+    ("The Post reported that Klein said… It added, “…”", "Senate Democrats blocked the bill
+    because they said", "The newspaper… writes… “…,” they conclude", "Trump's campaign put
+    out a statement… it said" → Trump). Anything else it
+    stands for names nobody: a document ("The email… “…,” it reads"), people the article
+    does not name ("the protesters… they chanted"). The organisation named last is too often
+    not the one meant ("…on the Electoral College. “…,” it read" is the newspaper's)."""
+    i = art.tok_at(before_char) - 1
+    limit = art.bounds_before[i] - _GROUP_PRONOUN_REACH if i >= 0 else 0
+    while i >= 0 and art.bounds_before[i] >= limit:
+        tok = art.doc[i]
+        if art.quote_of[i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT" and \
+                not _names_a_person(art, tok):
+            if tok.lower_ in GROUP_PRONOUNS:
+                return _group_antecedent(art, tok.idx, depth + 1) if depth < 3 else None
+            # (a person only through a phrase: "Trump's campaign… it said" is Trump's)
+            return resolve(art, tok, tok.idx)
+        i -= 1
+    return None
+
+
+def _names_a_person(art: ArticleTables, tok: Token) -> bool:
+    if tok.lower_ in PERSON_PRONOUNS or tok.lower_ in FIRST_SECOND_PERSON:
+        return True
+    k = art.mention_of[tok.i]
+    return k >= 0 and art.mentions[k].label == "PERSON"
 
 
 def _recent_org(art: ArticleTables, before_char: int) -> tuple[int, int, str] | None:

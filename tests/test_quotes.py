@@ -1411,3 +1411,33 @@ def test_a_hyphenated_name_is_no_dash_aside(run):
                        "what happened in 2008 to point out that a double-digit lead can erode.",
                        "“The black vote is not a monolith,” she said.")
     assert speaker_last_word(only(quotes)).endswith("Hunter")
+
+
+def test_it_is_the_organisation_that_was_the_subject_not_the_one_named_last(run):
+    text, quotes = run("The Springfield Gazette noted that Klein was seen with the governor at "
+                       "the Harbor Club. It added, “the visit comes as the governor prepares new "
+                       "attacks on his rivals.”")
+    assert only(quotes).speaker_text == "The Springfield Gazette"
+
+
+def test_it_through_an_organisation_that_stands_for_a_person(run):
+    # "Marsh’s campaign" speaks for Marsh, as "the Marsh campaign said" does
+    text, quotes = run("Marsh’s campaign quickly backtracked, putting out a statement that "
+                       "contradicted his comments to the Tribune Company. In cases of abortion, "
+                       "it said, “the woman is a victim.”")
+    assert speaker_last_word(only(quotes)) == "Marsh"
+
+
+@pytest.mark.parametrize("paragraphs", [
+    # a document: nobody the article names (not the group that released it)
+    ("The email, released by Judicial Watch, was sent late that night by a defence official. "
+     "Two Americans were killed at the base.",
+     "“I just tried you on the phone but you were all in a meeting,” it reads."),
+    # people the article does not name (not the company whose offices they passed)
+    ("The protesters marched past the offices of the Tribune Company on Monday. As they made "
+     "their way down Broad Street, they chanted “stop killing our children” and “no justice, "
+     "no peace.”",),
+])
+def test_it_or_they_for_something_no_name_stands_for_names_nobody(run, paragraphs):
+    text, quotes = run(*paragraphs)
+    assert quotes and all(q.speaker is None for q in quotes)
