@@ -1,7 +1,9 @@
 """Alias merging: the mentions of every article -> one registry of people and topics.
 
 People are merged by name. Within an article a surname ("Rutte") or a longer form
-("NATO Secretary General Mark Rutte", "Rutte's") joins the full name it refers to; across the
+("NATO Secretary General Mark Rutte", "Rutte's") joins the full name it refers to (of several
+with that surname, the one named last in its paragraph or the one before, else the one the
+article named first, of the sex an honorific gives: see _people_in_article); across the
 site, full names with the same first and last word are one person, and a surname that never
 met its full name in its own article joins the one person on the site with that surname (the
 most mentioned, when several share it). A name the model labelled as something else ("Zelenskyy"
@@ -29,8 +31,9 @@ from .annotate import QUOTE_ID_PREFIX
 from .config import KIND_BY_LABEL, TAG_KIND
 from .overrides import EntityOverride, Overrides
 from .prose import EditorialMark
-from .records import (ArticleAnalysis, ArticleEntities, CharSpan, Entity, Mention, MentionFound,
-                      Quote, QuoteFound)
+from .quote_words import FEMALE_HONORIFICS, FIRST_NAME_SEX, MALE_HONORIFICS
+from .records import (BLOCK_SEPARATOR, ArticleAnalysis, ArticleEntities, CharSpan, Entity,
+                      Mention, MentionFound, Quote, QuoteFound)
 
 #: Words in front of a name that are a role, not part of the name.
 HONORIFICS = frozenset("""mr mrs ms miss dr prof sir dame lord lady rev sen senator rep gov governor
@@ -239,24 +242,43 @@ def _quotes_with_marks(article: ArticleInput) -> list[tuple[QuoteFound, str | No
     return out
 
 
-def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] = frozenset()
-                       ) -> dict[int, tuple[str, str]]:
+def _reads_as_full_name(mention: MentionFound, words: list[str]) -> bool:
+    """A person's full name, whatever the label: PERSON with two words or more, or a name the
+    model labelled otherwise that opens with a first name ("Carly Fiorina" as an
+    organisation), as the quote finder reads it."""
+    if mention.label == "PERSON":
+        return len(words) > 1
+    return len(words) in (2, 3) and words[0] in FIRST_NAME_SEX and \
+        all(w[:1].isupper() for w in words)
+
+
+def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] = frozenset(),
+                       text: str = "") -> dict[int, tuple[str, str]]:
     """For each mention index that names a person, the (first, last) key of that person,
-    resolving surnames and mislabelled surnames to the full names of the same article."""
+    resolving surnames and mislabelled surnames to the full names of the same article.
+
+    A surname that several full names share ("Carly Fiorina", "Frank Fiorina") is the one
+    named last before it in its own paragraph or the one before; further on it is the one
+    the article named first: the person a story follows is introduced first, and a relative
+    named in passing ("she told her husband, Frank Fiorina") is not whom the rest of the
+    story's "Fiorina" means. An honorific narrows the choice to the names of its sex ("Mrs.
+    Clinton" is not Bill Clinton)."""
     full: list[tuple[int, tuple[str, str], list[str]]] = []
     for index, mention in enumerate(mentions):
-        if mention.label == "PERSON":
-            words = person_words(clean_name(mention.text))
-            if len(words) > 1:
-                full.append((index, _person_key(words, editorial), words))
+        words = person_words(clean_name(mention.text)) if mention.label == "PERSON" else \
+            clean_name(mention.text).split()
+        if _reads_as_full_name(mention, words):
+            full.append((index, _person_key(words, editorial), words))
     resolved: dict[int, tuple[str, str]] = {index: key for index, key, _ in full}
     by_last: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
     by_first: dict[str, set[tuple[str, str]]] = defaultdict(set)
     full_forms: dict[str, tuple[str, str]] = {}
+    lower_case = {key for _, key, words in full if not words[0][:1].isupper()}  # "a Trump"
     for index, key, words in full:
         by_last[fold(words[-1])].append((index, key))
         by_first[fold(words[0])].add(key)
         full_forms[fold(" ".join(words))] = key
+    breaks = _paragraph_breaks(text)
     for index, mention in enumerate(mentions):
         if index in resolved:
             continue
@@ -270,12 +292,57 @@ def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] =
         word = fold(words[0])
         candidates = by_last.get(word)
         if candidates:
-            # the nearest full name before this mention, else the first after it
-            before = [c for c in candidates if c[0] < index]
-            resolved[index] = (before[-1] if before else candidates[0])[1]
+            resolved[index] = _surname_owner(mentions, index, candidates, breaks, text,
+                                             lower_case)
         elif mention.label == "PERSON" and len(by_first.get(word, ())) == 1:
             resolved[index] = next(iter(by_first[word]))  # "Hillary" after "Hillary Clinton"
     return resolved
+
+
+def _paragraph_breaks(text: str) -> list[int]:
+    breaks, k = [], text.find(BLOCK_SEPARATOR)
+    while k >= 0:
+        breaks.append(k)
+        k = text.find(BLOCK_SEPARATOR, k + len(BLOCK_SEPARATOR))
+    return breaks
+
+
+def _honorific_sex(mention: MentionFound, text: str) -> str:
+    """"m" for "Mr. Clinton", "f" for "Mrs. Clinton" / "Ms. Khan", else ""; the honorific
+    may be inside the mention or just before it."""
+    words = mention.text.split()
+    before = text[max(0, mention.span.start - 6):mention.span.start].split()
+    for word in (words[0] if len(words) > 1 else "", before[-1] if before else ""):
+        word = word.lower()
+        if word in MALE_HONORIFICS:
+            return "m"
+        if word in FEMALE_HONORIFICS:
+            return "f"
+    return ""
+
+
+def _surname_owner(mentions: list[MentionFound], index: int,
+                   candidates: list[tuple[int, tuple[str, str]]], breaks: list[int],
+                   text: str, lower_case: set[tuple[str, str]]) -> tuple[str, str]:
+    """Which of the full names with this surname a bare surname at `index` means (see
+    _people_in_article)."""
+    keys = list(dict.fromkeys(key for _, key in candidates))  # in the order first named
+    sex = _honorific_sex(mentions[index], text)
+    if sex:
+        # "Mrs. Clinton" is not Bill Clinton: only those whose first name may be of that sex
+        fitting = [k for k in keys if FIRST_NAME_SEX.get(k[0].capitalize(), sex) == sex]
+        keys = fitting or keys
+        candidates = [c for c in candidates if c[1] in keys]
+    if len(keys) == 1:
+        return keys[0]
+    before = [c for c in candidates if c[0] < index]
+    if before:
+        here = mentions[index].span.start
+        there = mentions[before[-1][0]].span.start
+        if not breaks or bisect_left(breaks, here) - bisect_left(breaks, there) <= 1:
+            return before[-1][1]  # this paragraph or the one before (or no paragraphs)
+    # the first named, passing over a phrase the model took for a name ("a Trump supporter")
+    return next((k for k in keys if k not in lower_case), keys[0])
 
 
 @dataclass(frozen=True)
@@ -291,7 +358,7 @@ class _ArticleVotes:
 
 def _article_votes(article: ArticleInput, editorial: _Editorial) -> _ArticleVotes:
     mentions = _candidates(article, editorial)
-    persons = _people_in_article(mentions, editorial.people)
+    persons = _people_in_article(mentions, editorial.people, article.text)
     assigned: list[tuple[MentionFound, tuple[str, object]]] = []
     votes: list[tuple[str, object, str, str]] = []
     for index, mention in enumerate(mentions):

@@ -65,6 +65,27 @@ def test_two_people_with_the_same_surname_stay_apart_and_surnames_take_the_neare
     assert mentioned(registry, "a")[-1] == ("Clinton", "Bill Clinton")
 
 
+def test_a_surname_paragraphs_after_a_relative_named_in_passing_is_whom_the_story_follows():
+    # the model labels the full name an organisation, and names the husband once mid-story
+    text = ("Carly Fiorina ran Hewlett-Packard. Fiorina pushed the merger.\n\n"
+            "She told her husband, Frank Fiorina, it would be ugly. Fiorina was right.\n\n"
+            "Shares fell.\n\nThe board fired Fiorina in 2005.")
+    registry = build_registry([article("a", text, {"Carly Fiorina": "ORG", "Frank Fiorina": "PERSON",
+                                                    "Fiorina": "ORG"})], ENTITY_KINDS)
+    assert names_by_kind(registry)["person"] == {"Carly Fiorina", "Frank Fiorina"}
+    surnames = [name for text, name in mentioned(registry, "a") if text == "Fiorina"]
+    # the paragraph that names Frank means him; two paragraphs on, the story's Fiorina again
+    assert surnames == ["Carly Fiorina", "Frank Fiorina", "Carly Fiorina"]
+
+
+def test_an_honorific_picks_the_surname_sharer_of_its_sex():
+    text = "Bill Clinton and Hillary Clinton spoke. Mrs. Clinton left first. Mr. Clinton stayed."
+    registry = build_registry([article("a", text, {"Hillary Clinton": "PERSON", "Bill Clinton": "PERSON",
+                                                    "Clinton": "PERSON"})], ENTITY_KINDS)
+    surnames = [name for text, name in mentioned(registry, "a") if text == "Clinton"]
+    assert surnames == ["Hillary Clinton", "Bill Clinton"]
+
+
 def test_middle_names_merge_on_first_and_last_name():
     a = article("a", "Hillary Rodham Clinton ran.", {"Hillary Rodham Clinton": "PERSON"})
     b = article("b", "Hillary Clinton won. Hillary Clinton spoke.", {"Hillary Clinton": "PERSON"})
