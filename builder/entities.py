@@ -242,16 +242,6 @@ def _quotes_with_marks(article: ArticleInput) -> list[tuple[QuoteFound, str | No
     return out
 
 
-def _reads_as_full_name(mention: MentionFound, words: list[str]) -> bool:
-    """A person's full name, whatever the label: PERSON with two words or more, or a name the
-    model labelled otherwise that opens with a first name ("Carly Fiorina" as an
-    organisation), as the quote finder reads it."""
-    if mention.label == "PERSON":
-        return len(words) > 1
-    return len(words) in (2, 3) and words[0] in FIRST_NAME_SEX and \
-        all(w[:1].isupper() for w in words)
-
-
 def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] = frozenset(),
                        text: str = "") -> dict[int, tuple[str, str]]:
     """For each mention index that names a person, the (first, last) key of that person,
@@ -265,10 +255,10 @@ def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] =
     Clinton" is not Bill Clinton)."""
     full: list[tuple[int, tuple[str, str], list[str]]] = []
     for index, mention in enumerate(mentions):
-        words = person_words(clean_name(mention.text)) if mention.label == "PERSON" else \
-            clean_name(mention.text).split()
-        if _reads_as_full_name(mention, words):
-            full.append((index, _person_key(words, editorial), words))
+        if mention.label == "PERSON":
+            words = person_words(clean_name(mention.text))
+            if len(words) > 1:
+                full.append((index, _person_key(words, editorial), words))
     resolved: dict[int, tuple[str, str]] = {index: key for index, key, _ in full}
     by_last: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
     by_first: dict[str, set[tuple[str, str]]] = defaultdict(set)

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from .errors import UserError
 from .processes import can_fork
-from .quote_words import DASHES
+from .quote_words import DASHES, FIRST_NAME_SEX
 from .records import ArticleAnalysis, CharSpan, MentionFound, SentenceFound
 
 #: The pipes the annotations need: names (ner), and for quote attribution the parse
@@ -140,6 +140,24 @@ def _name_between_dashes(span):
     return max(parts, key=len) if parts else None
 
 
+def _person_labelled_org(span) -> bool:
+    """Is an ORG span a person's full name the model mislabelled ("Carly Fiorina")? Two or
+    three singular proper nouns, a first name first (the US Census lists), and the last one
+    standing alone at least twice elsewhere in the article, without "the", as a surname does
+    ("Fiorina said"), which an institution's last word seldom does ("Clinton Foundation",
+    "the Museum", "City Museum"; and a team's plural, "Dallas Mavericks", is no surname)."""
+    words = list(span)
+    if not (2 <= len(words) <= 3 and words[0].text in FIRST_NAME_SEX and
+            all(t.tag_ == "NNP" for t in words)):
+        return False
+    last = words[-1].text
+    doc = span.doc
+    # alone: not after a capitalised word (the name's own, "City Museum") nor after "the"
+    alone = sum(1 for t in doc if t.text == last and
+                (t.i == 0 or not (doc[t.i - 1].text[:1].isupper() or doc[t.i - 1].pos_ == "DET")))
+    return alone >= 2
+
+
 def mentions_in(doc) -> tuple[MentionFound, ...]:
     out = []
     for ent in doc.ents:
@@ -174,8 +192,11 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         span = _name_between_dashes(span)
         if span is None:
             continue
-        out.append(MentionFound(CharSpan(span.start_char, span.end_char), span.text, ent.label_,
-                                _description_before(doc, ent) if ent.label_ == "PERSON" else ""))
+        label = ent.label_
+        if label == "ORG" and _person_labelled_org(span):
+            label = "PERSON"
+        out.append(MentionFound(CharSpan(span.start_char, span.end_char), span.text, label,
+                                _description_before(doc, ent) if label == "PERSON" else ""))
     return tuple(out)
 
 

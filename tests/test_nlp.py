@@ -33,6 +33,20 @@ def test_a_name_with_a_curly_possessive_is_a_mention(nlp, text, name):
     assert [(m.text, m.label) for m in mentions_in(nlp(text))][:1] == [(name, "PERSON")]
 
 
+def test_a_full_name_the_model_calls_an_organisation_is_a_person_when_its_surname_stands_alone(nlp):
+    # the model labels "Carly Fiorina" (and each "Fiorina") an organisation
+    text = ("Carly Fiorina ran Hewlett-Packard for six years. In her first months, Fiorina "
+            "acted quickly. The board saw Fiorina as a savior. Later, Fiorina was fired.")
+    assert ("Carly Fiorina", "PERSON") in {(m.text, m.label) for m in mentions_in(nlp(text))}
+
+
+def test_an_institution_whose_name_opens_with_a_first_name_stays_an_organisation(nlp):
+    # "Clinton" is a first name too, but "the Foundation" is no surname standing alone
+    text = "The Clinton Foundation raised money. The Foundation said so, and Foundation staff agreed."
+    found = {(m.text, m.label) for m in mentions_in(nlp(text))}
+    assert ("The Clinton Foundation", "ORG") in found
+
+
 def test_a_verb_that_opens_name_and_colon_is_not_part_of_the_name(nlp):
     # the NER reads "Stated Stone" as one name; "Said" stays: it is a first name too
     text = "Roger Stone spoke on the radio.\n\nStated Stone:\n\n“The machines can be rigged.”"
