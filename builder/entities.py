@@ -204,11 +204,12 @@ def _candidates(article: ArticleInput, editorial: _Editorial) -> list[MentionFou
     forced = [MentionFound(CharSpan(m.start, m.end), m.value, LABEL_FOR_KIND.get(m.kind or "person", "PERSON"))
               for m in article.marks if m.attribute == "entity"]
     found = [m for m in article.analysis.mentions if not any(m.span.overlaps(f.span) for f in forced)]
-    # a place the quote finder found speaking as a person ("“…,” said Iampaglia, who
-    # graduated in 2009"): the NER's label for that name is the one that is wrong
+    # a place or organisation the quote finder found speaking as a person ("“…,” said
+    # Iampaglia, who graduated in 2009", "Fiorina, 61, said"): the NER's label for that name
+    # is the one that is wrong
     people = {q.speaker for q in article.analysis.quotes if q.speaker and q.speaker_label == "PERSON"}
-    found = [replace(m, label="PERSON") if m.span in people and KIND_BY_LABEL.get(m.label) == "place"
-             else m for m in found]
+    found = [replace(m, label="PERSON") if m.span in people and
+             KIND_BY_LABEL.get(m.label) in ("place", "organisation") else m for m in found]
     taken = _Occupied(m.span for m in found)
     for quote in article.analysis.quotes:
         if quote.speaker and not taken.overlaps(quote.speaker):

@@ -142,19 +142,25 @@ def _name_between_dashes(span):
 
 def _person_labelled_org(span) -> bool:
     """Is an ORG span a person's full name the model mislabelled ("Carly Fiorina")? Two or
-    three singular proper nouns, a first name first (the US Census lists), and the last one
+    three words, a first name (the US Census lists) and singular proper nouns, the last one
     standing alone at least twice elsewhere in the article, without "the", as a surname does
     ("Fiorina said"), which an institution's last word seldom does ("Clinton Foundation",
     "the Museum", "City Museum"; and a team's plural, "Dallas Mavericks", is no surname)."""
     words = list(span)
+    # (the first name's own tag is no guide: the model tags "Carly" an adverb)
     if not (2 <= len(words) <= 3 and words[0].text in FIRST_NAME_SEX and
-            all(t.tag_ == "NNP" for t in words)):
+            all(t.tag_ == "NNP" for t in words[1:])):
         return False
     last = words[-1].text
     doc = span.doc
-    # alone: not after a capitalised word (the name's own, "City Museum") nor after "the"
-    alone = sum(1 for t in doc if t.text == last and
-                (t.i == 0 or not (doc[t.i - 1].text[:1].isupper() or doc[t.i - 1].pos_ == "DET")))
+    # alone: not after "the", nor after a capitalised word inside the sentence (the name's
+    # own, "City Museum"; "Then Fiorina left" is alone)
+    alone = 0
+    for t in doc:
+        if t.text == last:
+            prev = doc[t.i - 1] if t.i else None
+            alone += prev is None or not (prev.pos_ == "DET" or (
+                prev.text[:1].isupper() and not prev.is_sent_start))
     return alone >= 2
 
 

@@ -304,6 +304,22 @@ def test_a_name_labelled_a_place_that_speaks_as_a_person_is_a_person():
     assert speakers == ["Iampaglia", "Hungary"]
 
 
+def test_a_name_labelled_an_organisation_that_speaks_as_a_person_joins_the_person():
+    # "Fiorina" alone, labelled ORG, in an article that never names her in full; the quote
+    # finder reads the speaker as a person ("Fiorina, 61,"); another article names her
+    text = "“Last time I looked, you had not voted,” Fiorina, 61, said. The Senate met."
+    speaker = CharSpan(text.index("Fiorina"), text.index("Fiorina") + len("Fiorina"))
+    quote = QuoteFound(pieces=(CharSpan(0, text.index(" Fiorina")),),
+                       text="Last time I looked, you had not voted,", speaker=speaker,
+                       speaker_text="Fiorina", speaker_label="PERSON")
+    registry = build_registry([article("a", text, {"Fiorina": "ORG", "Senate": "ORG"}, quotes=[quote]),
+                               article("b", "Carly Fiorina ran.", {"Carly Fiorina": "PERSON"})],
+                              ENTITY_KINDS)
+    (resolved,) = registry.articles["a"].quotes
+    assert registry.entities[resolved.speaker_id].name == "Carly Fiorina"
+    assert names_by_kind(registry) == {"person": {"Carly Fiorina"}, "organisation": {"Senate"}}
+
+
 def test_a_name_is_written_with_the_accents_any_of_its_forms_has():
     text = "Felipe Calderon spoke. Calderón said no. Calderón left. Angela Merkel stayed."
     registry = build_registry([article("a", text, {"Felipe Calderon": "PERSON", "Calderón": "PERSON",

@@ -34,9 +34,9 @@ def test_a_name_with_a_curly_possessive_is_a_mention(nlp, text, name):
 
 
 def test_a_full_name_the_model_calls_an_organisation_is_a_person_when_its_surname_stands_alone(nlp):
-    # the model labels "Carly Fiorina" (and each "Fiorina") an organisation
-    text = ("Carly Fiorina ran Hewlett-Packard for six years. In her first months, Fiorina "
-            "acted quickly. The board saw Fiorina as a savior. Later, Fiorina was fired.")
+    # the model labels "Carly Fiorina" (and each "Fiorina") an organisation; a capital that
+    # opens the sentence ("Then") leaves the surname alone
+    text = "Carly Fiorina endorsed Ted Cruz on Wednesday. “He fights,” Fiorina said. Then Fiorina left."
     assert ("Carly Fiorina", "PERSON") in {(m.text, m.label) for m in mentions_in(nlp(text))}
 
 
