@@ -177,8 +177,10 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         span = doc[ent.start:end_token]
         if not len(span) or is_junk(span, ent.label_):
             continue
-        # A leading "the" belongs to the sentence, not the name ("the Kremlin")
-        while len(span) > 1 and span[0].text == "the":
+        # A leading "the" belongs to the sentence, not the name ("the Kremlin"), and so do
+        # "a", "another", "her" ("a White House", "her State Department")
+        while len(span) > 1 and span[0].text[:1].islower() and (
+                span[0].text == "the" or span[0].pos_ == "DET" or span[0].tag_ == "PRP$"):
             span = span[1:]
         # "Stated Stone:" introducing a quote: the NER takes the verb for a first name
         if len(span) > 1 and span[0].lower_ in INVERTED_INTRO_VERBS and span.end < len(doc) \

@@ -47,6 +47,17 @@ def test_an_institution_whose_name_opens_with_a_first_name_stays_an_organisation
     assert ("The Clinton Foundation", "ORG") in found
 
 
+@pytest.mark.parametrize("text, name", [
+    # the model takes the determiner or possessive into the name
+    ("It is further evidence of the pay-to-play politics at her State Department. No one is "
+     "above the law.", "State Department"),
+    ("The justice would be one chosen by the governor who, with a Democratic Senate, would have "
+     "a free hand.", "Democratic Senate"),
+])
+def test_a_determiner_or_possessive_before_a_name_is_not_part_of_it(nlp, text, name):
+    assert name in {m.text for m in mentions_in(nlp(text))}
+
+
 def test_a_verb_that_opens_name_and_colon_is_not_part_of_the_name(nlp):
     # the NER reads "Stated Stone" as one name; "Said" stays: it is a first name too
     text = "Roger Stone spoke on the radio.\n\nStated Stone:\n\n“The machines can be rigged.”"
