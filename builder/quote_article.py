@@ -82,6 +82,7 @@ class ArticleTables:
         mentions = [replace(m, label="PERSON")
                     if m.label in _SURNAME_LABELS and m.text in person_words else m
                     for m in mentions] + self._bare_surnames(cols, mentions, surnames)
+        mentions += self._bare_first_names(mentions)
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]
@@ -130,6 +131,38 @@ class ArticleTables:
                 continue  # inside a mention already ("Bernie Sanders", "Sanders Institute")
             name = self.text[start:start + length]
             found.append(MentionFound(CharSpan(start, start + length), name, "PERSON"))
+        return found
+
+    def _bare_first_names(self, mentions: Sequence[MentionFound]) -> list[MentionFound]:
+        """The first name alone of a person the article names in full, where the NER found
+        no name ("Megyn was incredulous" after "Megyn Kelly"): a person mention, so that
+        "she said" can mean her. Only a first name one full name has, only as a proper noun
+        ("Will" opening a question is no "Will Estrada")."""
+        by_first: dict[str, set[tuple[str, ...]]] = {}
+        for full_names in self._full_names.values():
+            for full in full_names:
+                first = full[0]
+                # a first name, not a title the model took into the name ("Senator Jo Doe")
+                if first.isalpha() and first[:1].isupper() and \
+                        first.lower() not in ROLE_NOUNS and first.lower() not in TITLE_ABBREVIATIONS:
+                    by_first.setdefault(first, set()).add(full)
+        self._first_names = {first: next(iter(fulls)) for first, fulls in by_first.items()
+                             if len(fulls) == 1}
+        if not self._first_names:
+            return []
+        spans = sorted((m.span.start, m.span.end) for m in mentions)
+        starts = [a for a, _ in spans]
+        found = []
+        for tok in self.doc:
+            if tok.text not in self._first_names or tok.pos_ != "PROPN":
+                continue
+            k = bisect_right(starts, tok.idx) - 1
+            if k >= 0 and spans[k][1] > tok.idx:
+                continue  # inside a mention already
+            if tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].pos_ == "PROPN":
+                continue  # the start of another name ("Megyn Smith")
+            found.append(MentionFound(CharSpan(tok.idx, tok.idx + len(tok.text)), tok.text,
+                                      "PERSON"))
         return found
 
     def _reads_as_person(self, m: MentionFound) -> bool:
@@ -192,6 +225,10 @@ class ArticleTables:
         forms = {name}
         if len(full_names) <= 1:
             forms |= {surname} | {" ".join(full) for full in full_names}
+        if len(words) == 1 and name in self._first_names and not full_names:
+            # "Megyn" alone is Megyn Kelly: what the article says of one is said of the other
+            words = list(self._first_names[name])
+            forms |= {" ".join(words)}
         male = sum(self._genders.get(form, (0, 0))[0] for form in forms)
         female = sum(self._genders.get(form, (0, 0))[1] for form in forms)
         # the first name counts for more than one pronoun: it decides where the article says

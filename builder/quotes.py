@@ -127,6 +127,7 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   one-word mention the NER labels a place, organisation or group that is the surname of a
   person the article names in full is that person ("Ebeling lives…" after "Betsy Ebeling"),
   and so is the surname where the NER saw no name at all ("Ebeling lives…" tagged a verb),
+  and the first name alone of one full name ("Megyn was incredulous" after "Megyn Kelly"),
   and an "organisation" that opens with a first name ("Carly Fiorina") or has a
   person's role or age set beside it ("Priebus, the GOP chairman,", "Fiorina, 61,"). A
   speaker named in a word or two that no mention covers ("D’Souza replied, “…”", the

@@ -1441,3 +1441,10 @@ def test_it_through_an_organisation_that_stands_for_a_person(run):
 def test_it_or_they_for_something_no_name_stands_for_names_nobody(run, paragraphs):
     text, quotes = run(*paragraphs)
     assert quotes and all(q.speaker is None for q in quotes)
+
+
+def test_a_first_name_alone_the_model_sees_no_name_in_is_the_person_named_in_full(run):
+    # the model finds no name in "Megyn" alone: without it, "she" went to Carrie Dunlop
+    text, quotes = run("I told Megyn Kelly that the judge had been fair, and Carrie Dunlop agreed. "
+                       "Megyn was incredulous. “Only you, Dinesh,” she said, would say that.")
+    assert only(quotes).speaker_text == "Megyn"
