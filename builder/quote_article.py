@@ -38,15 +38,22 @@ class QuoteDraft:
     source: tuple[int, int] | None = None  # how the text describes an unnamed speaker
 
 
-class ArticleTables:
-    """Lookup tables over one Doc, built once per `find_quotes` call."""
+def doc_columns(doc: Doc) -> tuple[str, list[list[int]]]:
+    """The Doc's text and its token columns (start, length, is-space, orth) as plain lists:
+    Doc.text is rebuilt on every access, and creating Token objects is the slow part of
+    spaCy's Python API, so the per-token tests work on these. Made once per article, even
+    when its quotes are found twice."""
+    return doc.text, doc.to_array([IDX, LENGTH, IS_SPACE, ORTH]).tolist() if len(doc) else []
 
-    def __init__(self, doc: Doc, mentions: Sequence[MentionFound]):
+
+class ArticleTables:
+    """Lookup tables over one Doc, built once per pass of `find_quotes`."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[MentionFound],
+                 columns: tuple[str, list[list[int]]] | None = None):
         self.doc = doc
-        self.text = text = doc.text  # Doc.text is rebuilt on every access: read it once
-        # token columns as plain lists: creating Token objects is the slow part of spaCy's
-        # Python API, so per-token tests below work on these instead
-        cols = doc.to_array([IDX, LENGTH, IS_SPACE, ORTH]).tolist() if len(doc) else []
+        self.text, cols = columns or doc_columns(doc)
+        text = self.text
         self.starts = [c[0] for c in cols]
         ends = frozenset(doc.vocab.strings[p] for p in SENTENCE_END_CHARS)
         self.boundary = [c[3] in ends or (c[2] == 1 and "\n" in text[c[0]:c[0] + c[1]])
@@ -82,7 +89,7 @@ class ArticleTables:
         mentions = [replace(m, label="PERSON")
                     if m.label in _SURNAME_LABELS and m.text in person_words else m
                     for m in mentions] + self._bare_surnames(cols, mentions, surnames)
-        mentions += self._bare_first_names(mentions)
+        mentions += self._bare_first_names(cols, mentions)
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: m.span.start)
         self.mention_starts = [m.span.start for m in self.mentions]
@@ -133,7 +140,8 @@ class ArticleTables:
             found.append(MentionFound(CharSpan(start, start + length), name, "PERSON"))
         return found
 
-    def _bare_first_names(self, mentions: Sequence[MentionFound]) -> list[MentionFound]:
+    def _bare_first_names(self, cols: list[list[int]],
+                          mentions: Sequence[MentionFound]) -> list[MentionFound]:
         """The first name alone of a person the article names in full, where the NER found
         no name ("Megyn was incredulous" after "Megyn Kelly"): a person mention, so that
         "she said" can mean her. Only a first name one full name has, only as a proper noun
@@ -150,11 +158,15 @@ class ArticleTables:
                              if len(fulls) == 1}
         if not self._first_names:
             return []
+        wanted = {self.doc.vocab.strings[s] for s in self._first_names}
         spans = sorted((m.span.start, m.span.end) for m in mentions)
         starts = [a for a, _ in spans]
         found = []
-        for tok in self.doc:
-            if tok.text not in self._first_names or tok.pos_ != "PROPN":
+        for i, (_, _, _, orth) in enumerate(cols):
+            if orth not in wanted:
+                continue  # (Token objects are made only for the words that may be names)
+            tok = self.doc[i]
+            if tok.pos_ != "PROPN":
                 continue
             k = bisect_right(starts, tok.idx) - 1
             if k >= 0 and spans[k][1] > tok.idx:

@@ -275,7 +275,7 @@ from spacy.tokens import Doc, Token
 
 from .quote_marks import QuotePiece, find_quote_pieces, paragraphs
 from .records import BLOCK_SEPARATOR, CharSpan, MentionFound, QuoteFound
-from .quote_article import ArticleTables, QuoteDraft, norm_title
+from .quote_article import ArticleTables, QuoteDraft, doc_columns, norm_title
 from .quote_cues import (
     according_to, byline_speaker, choose_cue, cue_colon_name, cue_in_window, outer_report,
     sentence_subject, sentence_window, speaker_of_verb, subject_of,
@@ -714,12 +714,14 @@ def _without_possessive(text: str, sp: tuple[int, int, str] | None):
 
 def find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound, ...]:
     """Direct quotations in `doc` (an article's analysed text), each with its speaker."""
-    found = _find_quotes(doc, mentions)
+    columns = doc_columns(doc)
+    found = _find_quotes(doc, mentions, columns)
     missed = _speakers_the_model_missed(found, mentions)
     if missed:
         # a speaker the NER saw no name in ("D’Souza replied, “…”") is a person the next
         # "he added" can mean: find the quotes again with them among the mentions
-        found = _find_quotes(doc, sorted([*mentions, *missed], key=lambda m: m.span.start))
+        found = _find_quotes(doc, sorted([*mentions, *missed], key=lambda m: m.span.start),
+                             columns)
     return found
 
 
@@ -741,8 +743,9 @@ def _speakers_the_model_missed(found: Sequence[QuoteFound],
     return list(missed.values())
 
 
-def _find_quotes(doc: Doc, mentions: Sequence[MentionFound]) -> tuple[QuoteFound, ...]:
-    art = ArticleTables(doc, mentions)
+def _find_quotes(doc: Doc, mentions: Sequence[MentionFound],
+                 columns: tuple[str, list[list[int]]]) -> tuple[QuoteFound, ...]:
+    art = ArticleTables(doc, mentions, columns)
     text = art.text
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
