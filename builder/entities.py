@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -32,8 +32,9 @@ from .config import KIND_BY_LABEL, TAG_KIND
 from .overrides import EntityOverride, Overrides
 from .prose import EditorialMark
 from .quote_words import FEMALE_HONORIFICS, FIRST_NAME_SEX, MALE_HONORIFICS
-from .records import (BLOCK_SEPARATOR, ArticleAnalysis, ArticleEntities, CharSpan, Entity,
-                      Mention, MentionFound, Quote, QuoteFound)
+from .quote_marks import paragraphs
+from .records import (ArticleAnalysis, ArticleEntities, CharSpan, Entity, Mention, MentionFound,
+                      Quote, QuoteFound)
 
 #: Words in front of a name that are a role, not part of the name.
 HONORIFICS = frozenset("""mr mrs ms miss dr prof sir dame lord lady rev sen senator rep gov governor
@@ -269,7 +270,7 @@ def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] =
         by_last[fold(words[-1])].append((index, key))
         by_first[fold(words[0])].add(key)
         full_forms[fold(" ".join(words))] = key
-    breaks = _paragraph_breaks(text)
+    para_starts = [start for start, _ in paragraphs(text)] if text else []
     for index, mention in enumerate(mentions):
         if index in resolved:
             continue
@@ -283,19 +284,11 @@ def _people_in_article(mentions: list[MentionFound], editorial: frozenset[str] =
         word = fold(words[0])
         candidates = by_last.get(word)
         if candidates:
-            resolved[index] = _surname_owner(mentions, index, candidates, breaks, text,
+            resolved[index] = _surname_owner(mentions, index, candidates, para_starts, text,
                                              lower_case)
         elif mention.label == "PERSON" and len(by_first.get(word, ())) == 1:
             resolved[index] = next(iter(by_first[word]))  # "Hillary" after "Hillary Clinton"
     return resolved
-
-
-def _paragraph_breaks(text: str) -> list[int]:
-    breaks, k = [], text.find(BLOCK_SEPARATOR)
-    while k >= 0:
-        breaks.append(k)
-        k = text.find(BLOCK_SEPARATOR, k + len(BLOCK_SEPARATOR))
-    return breaks
 
 
 def _honorific_sex(mention: MentionFound, text: str) -> str:
@@ -313,7 +306,7 @@ def _honorific_sex(mention: MentionFound, text: str) -> str:
 
 
 def _surname_owner(mentions: list[MentionFound], index: int,
-                   candidates: list[tuple[int, tuple[str, str]]], breaks: list[int],
+                   candidates: list[tuple[int, tuple[str, str]]], para_starts: list[int],
                    text: str, lower_case: set[tuple[str, str]]) -> tuple[str, str]:
     """Which of the full names with this surname a bare surname at `index` means (see
     _people_in_article)."""
@@ -330,7 +323,8 @@ def _surname_owner(mentions: list[MentionFound], index: int,
     if before:
         here = mentions[index].span.start
         there = mentions[before[-1][0]].span.start
-        if not breaks or bisect_left(breaks, here) - bisect_left(breaks, there) <= 1:
+        if not para_starts or \
+                bisect_right(para_starts, here) - bisect_right(para_starts, there) <= 1:
             return before[-1][1]  # this paragraph or the one before (or no paragraphs)
     # the first named, passing over a phrase the model took for a name ("a Trump supporter")
     return next((k for k in keys if k not in lower_case), keys[0])

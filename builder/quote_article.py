@@ -79,6 +79,17 @@ class ArticleTables:
             if m.label == "PERSON" and len(words) > 1:
                 self._full_names.setdefault(words[-1], set()).add(words)
         surnames = set(self._full_names)
+        # the first names that only one full name has ("Megyn" of "Megyn Kelly"), but not a
+        # title the model took into the name ("Senator Jo Doe")
+        by_first: dict[str, set[tuple[str, ...]]] = {}
+        for full_names in self._full_names.values():
+            for full in full_names:
+                first = full[0]
+                if first.isalpha() and first[:1].isupper() and \
+                        first.lower() not in ROLE_NOUNS and first.lower() not in TITLE_ABBREVIATIONS:
+                    by_first.setdefault(first, set()).add(full)
+        self._first_names = {first: next(iter(fulls)) for first, fulls in by_first.items()
+                             if len(fulls) == 1}
         # the model also labels a repeated surname a place, an organisation or a group
         # ("Vladeck said" after "Stephen Vladeck", "Ebeling lives…" after "Betsy Ebeling"), or
         # misses it: a one-word mention of that kind, or none, that is a person's surname is them
@@ -146,16 +157,6 @@ class ArticleTables:
         no name ("Megyn was incredulous" after "Megyn Kelly"): a person mention, so that
         "she said" can mean her. Only a first name one full name has, only as a proper noun
         ("Will" opening a question is no "Will Estrada")."""
-        by_first: dict[str, set[tuple[str, ...]]] = {}
-        for full_names in self._full_names.values():
-            for full in full_names:
-                first = full[0]
-                # a first name, not a title the model took into the name ("Senator Jo Doe")
-                if first.isalpha() and first[:1].isupper() and \
-                        first.lower() not in ROLE_NOUNS and first.lower() not in TITLE_ABBREVIATIONS:
-                    by_first.setdefault(first, set()).add(full)
-        self._first_names = {first: next(iter(fulls)) for first, fulls in by_first.items()
-                             if len(fulls) == 1}
         if not self._first_names:
             return []
         wanted = {self.doc.vocab.strings[s] for s in self._first_names}
