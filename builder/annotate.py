@@ -212,7 +212,7 @@ def _speaker_label(quote: Quote, speaker_url: Callable[[str], tuple[str, str] | 
     if speaker is None and quote.source:
         # a source the article describes but does not name: its words, marked as unnamed
         return (_open("span", {"class": "quote-speaker quote-speaker--unnamed", UI_ATTRIBUTE: ""})
-                + '<span class="visually-hidden">Quote by an unnamed source: </span>'
+                + '<span class="visually-hidden">Quote from an unnamed source: </span>'
                 + f"{_escape_text(quote.source)}</span>")
     if speaker is None:
         return _open("span", {"class": "quote-speaker quote-speaker--none", UI_ATTRIBUTE: ""}) + "unattributed</span>"

@@ -101,7 +101,10 @@ DOCUMENT_NOUNS = frozenset("""
 report statement poll survey readout account release memo letter study analysis filing
 transcript email tweet post article editorial story investigation review document paper
 ad advertisement commercial opinion ruling complaint lawsuit book column blog video message
-headline banner sign poster placard caption textbook slogan piece
+headline banner sign poster placard caption textbook slogan piece order affidavit indictment
+decision verdict resolution platform petition agreement contract clause policy guideline
+regulation motion warrant subpoena notice flyer leaflet mailer brochure pamphlet website note
+script questionnaire manual handbook summary excerpt law constitution text
 """.split())
 # Nouns for works a Title-Case quote right after them names ("his book “Backfire”", "the
 # song “Madre Tierra”").
@@ -114,6 +117,12 @@ podcast song album single play musical poem essay column headline slogan hashtag
 NOT_SOURCE_NOUNS = frozenset("""
 comment remark suggestion question answer word shout chant cry cheer response reply phrase
 eye face voice hand
+""".split())
+# Verbs by which someone makes a document, so that "a court document filed by X" is X's
+# words (not "an email released by X" or "a memo obtained by X": someone else may have
+# written those).
+AUTHORING_VERBS = frozenset("""
+write pen author draft compose sign file issue send prepare
 """.split())
 # Verbs by which someone puts out a document ("issued a statement saying"): its words are theirs.
 ISSUING_VERBS = frozenset("""

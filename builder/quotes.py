@@ -137,8 +137,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   person, resolved as a subject is, when it names an organisation ("The Post noted that
   Klein… It added", "Trump's campaign put out a statement… it said" → Trump); a document,
   or people the article does not name, name nobody ("The email… “…,” it reads", "the
-  protesters… they chanted"), nor does the organisation named last, which is too often not
-  the one meant.
+  protesters… they chanted": those are described as an unnamed source), nor does the
+  organisation named last, which is too often not the one meant. An "it" passes over a
+  plural subject ("The Dover Ledger reported… Two Americans were killed. “…,” it added").
 * Climbing from a verb with no subject of its own ("adding", "explaining") skips the
   subject of a clause that a reporting verb reports: in "X said that Y “had…,” adding, “…”"
   (or "X said Y's defeat reminded him of…, adding") the one adding is X; so does a clause
@@ -184,7 +185,11 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   are a text by or in a named source: "a study by Peter Schott", "an editorial in the
   Register", "a court document filed by state attorney Jo Doe"; and a text someone put out
   is theirs: "Doe released a video that said", "the union issued a statement saying",
-  "the Ledger ran a piece that noted", "Doe wrote a letter asking" (`_issuer`).
+  "the Ledger ran a piece that noted", "Doe wrote a letter asking" (`_issuer`). A
+  participle names the author only when it is one of writing ("a document filed by",
+  "a letter signed by": AUTHORING_VERBS), not of making public ("an email released by
+  Judicial Watch", "a memo obtained by the Post"). A text or words with a possessive
+  pronoun are that pronoun's ("her tweet said", "his comments suggested"), as a subject.
 * An unnamed member of a group is not the group (`anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
@@ -246,8 +251,15 @@ people are ("law enforcement sources said", "protesters interrupted her, shoutin
 speaker stays None and `source_text` is the article's description of the source: the noun
 phrase up to its noun, with the words after it that still describe it ("one Democrat familiar
 with the talks"), never a clause ("a Mexican official", not "who was not authorized to
-speak"; "an adviser to both senators", not ", who asked not to be named"). A quote that
-shares the sentence or continues the words of such a source gets the same description.
+speak"; "an adviser to both senators", not ", who asked not to be named"). A text whose
+author the sentence does not name is a source the same way (`unnamed_document`: "the order
+released Friday said", "One news account described", "a notice posted at the gate warns",
+a law the NER names), described with the past participles after it that say which text it
+is, not the present ones that say what it does ("a statement", not "a statement saying");
+so is what an "it" or "they" stands for when that names nobody ("The affidavit… It
+continues:", "the protesters… they chanted"). A text with a possessor is not one: "her
+tweet" is her words. A quote that shares the sentence or continues the words of such a
+source gets the same description.
 
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
 "subject", "same-sentence", "introduced", "also-next", "pointed-back", "continuation",

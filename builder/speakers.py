@@ -11,8 +11,8 @@ from spacy.tokens import Token
 
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
-    CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, FIRST_SECOND_PERSON, GROUP_PRONOUNS, INDEFINITE_DETS,
-    ISSUING_VERBS, JAB_NOUNS, JAB_VERBS, LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS,
+    AUTHORING_VERBS, CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, FIRST_SECOND_PERSON, GROUP_PRONOUNS,
+    INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS, JAB_VERBS, LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS,
     ORG_NOUNS, PARTY_MEMBER_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS,
     REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS,
     SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
@@ -91,7 +91,7 @@ def resolve(art: ArticleTables, subj: Token | None,
     if low in PERSON_PRONOUNS:
         return _recent_person(art, before_char, low)
     if low in GROUP_PRONOUNS:
-        return _group_antecedent(art, before_char)
+        return _group_antecedent(art, before_char, singular=low == "it")
     if low in ("who", "that") and subj.head.dep_ == "relcl":
         return resolve(art, subj.head.head, before_char)
     if subj.pos_ == "PRON" or subj.lower_ in QUANTIFIERS:
@@ -111,7 +111,7 @@ def resolve(art: ArticleTables, subj: Token | None,
         # ("Sirius XM Vice President for news and talk Dave Gorab called")
         return _name_run(subj, art.name_labels.get(subj.text, "PERSON"))
     named = _name_in_phrase(art, subj) or _named_by_participle(art, subj) or \
-        _issuer(art, subj, before_char)
+        _issuer(art, subj, before_char) or _owner_of_words(art, subj, before_char)
     if named is not None:
         return named
     if subj.text[:1].isupper() and subj.text in art.name_labels:
@@ -200,7 +200,8 @@ def _name_in_phrase(art: ArticleTables, head: Token) -> tuple[int, int, str] | N
             # "a spokesman for Sanders"; "a letter from the ACLU" is the ACLU's, and so are
             # "a study by the ACLU" and "an editorial in the Register" the author's
             cands = [t for t in child.children if t.dep_ == "pobj"]
-        elif child.dep_ == "acl" and norm_title(head.text) in DOCUMENT_NOUNS:
+        elif child.dep_ == "acl" and norm_title(head.text) in DOCUMENT_NOUNS and \
+                child.lemma_.lower() in AUTHORING_VERBS:
             # "a court document filed by state attorney Jo Doe"
             cands = [t for agent in child.children if agent.dep_ == "agent"
                      for t in agent.children if t.dep_ == "pobj"]
@@ -230,6 +231,25 @@ def _issuer(art: ArticleTables, head: Token, before_char: int) -> tuple[int, int
         return None
     subj = own_subject(art, verb)
     return resolve(art, subj, before_char) if subj is not None and subj.i != head.i else None
+
+
+def _owner_of_words(art: ArticleTables, head: Token,
+                    before_char: int) -> tuple[int, int, str] | None:
+    """Whom a possessive pronoun stands for, when the subject is their text or their words:
+    "her tweet said", "his statement read", "his comments suggested" are that person's."""
+    noun = norm_title(head.text)
+    if head.dep_ not in SUBJECT_DEPS or head.head.pos_ != "VERB" or (noun not in DOCUMENT_NOUNS | NOT_SOURCE_NOUNS and
+                                         noun.removesuffix("s") not in DOCUMENT_NOUNS | NOT_SOURCE_NOUNS):
+        return None  # (not an object: "will only make his voice louder: “…”")
+    for child in head.children:
+        if child.dep_ != "poss":
+            continue
+        before_char = min(before_char, child.idx)
+        if child.lower_ in ("his", "her"):
+            return _recent_person(art, before_char, "he" if child.lower_ == "his" else "she")
+        if child.lower_ in ("its", "their"):
+            return _group_antecedent(art, before_char, singular=child.lower_ == "its")
+    return None
 
 
 def _looks_like_name(tok: Token) -> bool:
@@ -376,6 +396,25 @@ def unnamed_group(art: ArticleTables, tok: Token) -> Token | None:
     return head
 
 
+def unnamed_document(art: ArticleTables, tok: Token) -> Token | None:
+    """The head of a noun phrase that `tok` is part of, when the phrase is a text whose
+    author the sentence does not name: "the order released Friday said", "One news account
+    described", "An Egyptian textbook just published for 9th graders explains", or a law
+    the NER names ("Article 33 affirms:"). Not one with a possessor ("her tweet", "Trump's
+    statement": the author's words, found or not) or an author inside it ("a Gallup poll"
+    is Gallup's: `_name_in_phrase` finds that before this is asked)."""
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
+        head = head.head
+    k = art.mention_of[head.i]
+    if k >= 0:
+        return head if art.mentions[k].label == "LAW" else None
+    if head.pos_ != "NOUN" or any(c.dep_ == "poss" for c in head.children):
+        return None
+    noun = norm_title(head.text)
+    return head if noun in DOCUMENT_NOUNS or noun.removesuffix("s") in DOCUMENT_NOUNS else None
+
+
 def _phrase_end(tok: Token) -> int:
     """The index of the last word of `tok`'s phrase before any clause inside it and the
     punctuation that sets the clause off: "to both senators" in "to both senators, who asked
@@ -391,9 +430,19 @@ def unnamed_source(art: ArticleTables, subj: Token) -> tuple[int, int] | None:
     """How the text describes a speaker it does not name, as a span: "a senior Cruz
     adviser", "one Democrat familiar with the talks", "a Mexican official" (not "who was not
     authorized to speak publicly"), or a group of people the text names only by what they
-    are ("Law enforcement sources", "Sanders protesters", "Leaders of the organization").
-    None unless the subject is such an unnamed member or group."""
+    are ("Law enforcement sources", "Sanders protesters", "Leaders of the organization"),
+    or a text whose author the sentence does not name ("the order released Friday"), or what
+    an "it"/"they" subject stands for when that is one of these. None otherwise."""
+    if subj.lower_ in GROUP_PRONOUNS:
+        # "The email… “…,” it reads": what the pronoun stands for, when that names nobody
+        antecedent = group_antecedent(art, subj.idx, subj.lower_ == "it")
+        if antecedent is None or resolve(art, antecedent, antecedent.idx) is not None:
+            return None
+        subj = antecedent
+    document = None
     head = anonymous_member(art, subj) or unnamed_group(art, subj)
+    if head is None:
+        head = document = unnamed_document(art, subj)
     if head is None or art.quote_of[head.i] >= 0:
         return None
     doc = art.doc
@@ -404,7 +453,11 @@ def unnamed_source(art: ArticleTables, subj: Token) -> tuple[int, int] | None:
         end = _phrase_end(child)
         # (a comma inside is only one that lists what the people are: "A group of 67 Latin
         # American artists, writers, actors and scientists")
-        if child.dep_ not in ("prep", "amod") or end - first > 12 or \
+        # (a text is also described by a past participle after it: "the order released
+        # Friday", not "a statement saying")
+        described_by = child.dep_ in ("prep", "amod") or \
+            (document is not None and child.dep_ == "acl" and child.tag_ == "VBN")
+        if not described_by or end - first > 12 or \
                 any((doc[i].is_punct and not _lists(doc, i)) or art.quote_of[i] >= 0
                     for i in range(last + 1, end + 1)):
             break
@@ -571,27 +624,45 @@ _GROUP_PRONOUN_REACH = 2
 
 
 def _group_antecedent(art: ArticleTables, before_char: int,
-                      depth: int = 0) -> tuple[int, int, str] | None:
+                      singular: bool) -> tuple[int, int, str] | None:
     """Whom an "it" or "they" speaking stands for: the latest main-clause subject before it,
     within two sentences, that is not a person, when that subject names an organisation
     ("The Post reported that Klein said… It added, “…”", "Senate Democrats blocked the bill
     because they said", "The newspaper… writes… “…,” they conclude", "Trump's campaign put
     out a statement… it said" → Trump). Anything else it
     stands for names nobody: a document ("The email… “…,” it reads"), people the article
-    does not name ("the protesters… they chanted"). The organisation named last is too often
-    not the one meant ("…on the Electoral College. “…,” it read" is the newspaper's)."""
+    does not name ("the protesters… they chanted"); `unnamed_source` describes those. The
+    organisation named last is too often not the one meant ("…on the Electoral College.
+    “…,” it read" is the newspaper's). An "it" passes over plural subjects ("Two Americans
+    were killed": not what "it reads" means)."""
+    subj = group_antecedent(art, before_char, singular)
+    # (a person only through a phrase: "Trump's campaign… it said" is Trump's)
+    return resolve(art, subj, subj.idx) if subj is not None else None
+
+
+def group_antecedent(art: ArticleTables, before_char: int, singular: bool,
+                     depth: int = 0) -> Token | None:
+    """The subject an "it" (`singular`) or "they" at `before_char` refers back to (see
+    _group_antecedent)."""
     i = art.tok_at(before_char) - 1
     limit = art.bounds_before[i] - _GROUP_PRONOUN_REACH if i >= 0 else 0
     while i >= 0 and art.bounds_before[i] >= limit:
         tok = art.doc[i]
         if art.quote_of[i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT" and \
-                not _names_a_person(art, tok):
+                not _names_a_person(art, tok) and not (singular and _plural(art, tok)):
             if tok.lower_ in GROUP_PRONOUNS:
-                return _group_antecedent(art, tok.idx, depth + 1) if depth < 3 else None
-            # (a person only through a phrase: "Trump's campaign… it said" is Trump's)
-            return resolve(art, tok, tok.idx)
+                return group_antecedent(art, tok.idx, tok.lower_ == "it", depth + 1) \
+                    if depth < 3 else None
+            return tok
         i -= 1
     return None
+
+
+def _plural(art: ArticleTables, tok: Token) -> bool:
+    """A plural noun or a people's name ("Americans", "Republicans"); not "The Times"."""
+    k = art.mention_of[tok.i]
+    return tok.tag_ == "NNS" or tok.lower_ == "they" or \
+        (k >= 0 and art.mentions[k].label == "NORP")
 
 
 def _names_a_person(art: ArticleTables, tok: Token) -> bool:

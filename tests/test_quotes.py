@@ -1115,6 +1115,49 @@ def test_a_body_part_is_no_unnamed_source(run):
     assert only(quotes).source_text is None
 
 
+@pytest.mark.parametrize("paragraphs, source", [
+    (("The judge ruled on the motion late on Thursday. “The claim that the records retain any "
+      "commercial value is speculative,” the order released Friday said.",),
+     "the order released Friday"),
+    (("The summit ended badly. One news account described the minister sitting “glumly on "
+      "the podium at a fractious all-night session.”",), "One news account"),
+    (("“The bridge will be closed until further notice,” a notice posted at the gate warns.",),
+     "a notice posted at the gate"),
+    # a text somebody released is not necessarily theirs: the description says who
+    (("The report released by the Ridgeway Council on Monday is short. “Most of the roads in "
+      "the county are in poor repair,” it says.",),
+     "The report released by the Ridgeway Council on Monday"),
+    # "it" stands for the text, found as it is for an organisation
+    (("The police filed an affidavit on Monday. The affidavit describes the scene in detail. "
+      "It continues: “Probable cause exists to charge the driver with one count of battery.”",),
+     "The affidavit"),
+    # a present participle after the text is what it does, not what it is
+    (("The union issued a statement saying it left the talks “because of the conditions "
+      "created for our members by the board.”",), "a statement"),
+])
+def test_a_text_whose_author_is_not_named_is_the_source(run, paragraphs, source):
+    text, quotes = run(*paragraphs)
+    q = only(quotes)
+    assert (q.speaker_text, q.source_text) == (None, source)
+
+
+@pytest.mark.parametrize("sentence", [
+    "“We will not go back to the old rules,” her tweet said.",
+    "Her statement read: “We will not go back to the old rules.”",
+    "“We will not go back to the old rules,” her comments suggested.",
+])
+def test_a_text_or_words_with_a_possessive_pronoun_are_that_persons(run, sentence):
+    text, quotes = run(f"Ann Ortiz lost the vote on Monday. {sentence}")
+    assert only(quotes).speaker_text == "Ann Ortiz"
+
+
+def test_it_passes_over_a_plural_subject(run):
+    # "it" is the newspaper, not the two Americans named since
+    text, quotes = run("The Dover Ledger reported the attack first. Two Americans were killed at the "
+                       "base. “The base had asked for more guards in May,” it added.")
+    assert speaker_last_word(only(quotes)) == "Ledger"
+
+
 def test_the_state_and_party_of_a_person_is_that_person_not_the_party(run):
     # "Republican" also describes Reyes, named earlier; the role means the story's subject
     text, quotes = run("Republican Senator Tom Reyes of Ohio voted no. Speaker Ann Ortiz says "

@@ -39,8 +39,8 @@ def test_an_unnamed_source_is_in_the_api_on_the_page_and_not_in_the_review(make_
 
     page = BeautifulSoup((result.out_dir / "articles" / "a" / "index.html").read_text(), "html.parser")
     label = page.select_one(".quote-speaker--unnamed")
-    assert label is not None and label.get_text() == "Quote by an unnamed source: one senior Democrat"
-    assert label.select_one(".visually-hidden").get_text() == "Quote by an unnamed source: "
+    assert label is not None and label.get_text() == "Quote from an unnamed source: one senior Democrat"
+    assert label.select_one(".visually-hidden").get_text() == "Quote from an unnamed source: "
     assert page.select_one(".quote-speaker--none") is None  # no quote on the page is "unattributed"
 
     assert not [f for f in review_site(gather_site(BuildOptions(root=root))) if f.category == "no speaker"]
@@ -74,3 +74,13 @@ def test_a_description_stops_before_the_clause_that_follows_it(make_site):
         "“The race is closer than anyone in the party will admit,” said a longtime adviser to "
         "both senators, who asked not to be named."))
     assert by_text["The race is "]["source"] == "a longtime adviser to both senators"
+
+
+def test_a_text_whose_author_the_article_does_not_name_is_the_source(make_site):
+    by_text = quotes_of(make_site, (
+        "Judge Ann Ortiz ruled on the motion late on Thursday.\n\n"
+        "“The claim that the records retain any commercial value is speculative,” the order "
+        "released Friday said."))
+    order = by_text["The claim th"]
+    assert (order["speaker"], order["speaker_name"], order["source"]) == \
+        (None, "the order released Friday", "the order released Friday")
