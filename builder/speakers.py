@@ -352,6 +352,9 @@ def anonymous_member(art: ArticleTables, tok: Token) -> Token | None:
     Labour MP", "two Republicans", "a Trump supporter". A spokesperson is not one: "a
     Clinton spokesman" speaks for Clinton, "a representative for the union" for the union;
     nor is a text from someone ("a statement from the party" is the party's)."""
+    if tok.lower_ in ("another", "one") and tok.pos_ in ("DET", "NUM", "PRON") and \
+            tok.dep_ in SUBJECT_DEPS and not any(c.dep_ != "punct" for c in tok.children):
+        return tok  # standing for a noun said before: "one user wrote… Another said"
     head = tok
     # from a modifier to the noun it modifies ("Iowa" → "Democrat", "Trump" → "supporter")
     while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:

@@ -821,6 +821,13 @@ def test_an_unnamed_source_is_described_in_the_articles_words(run, attribution, 
     assert (q.speaker_text, q.source_text) == (None, source)
 
 
+def test_another_standing_alone_is_one_more_unnamed_source(run):
+    text, quotes = run("“The mayor is all talk and no plan,” one reader wrote. Another said the "
+                       "council should resign: “Not one of them has read the report.”")
+    assert [(q.speaker_text, q.source_text) for q in quotes] == \
+        [(None, "one reader"), (None, "Another")]
+
+
 def test_a_named_speaker_has_no_unnamed_source(run):
     text, quotes = run("“The governor will come on strong,” said Tomas Brandt, a Dover Republican.")
     q = only(quotes)
