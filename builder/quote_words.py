@@ -26,6 +26,9 @@ summarize summarise tout dub label term brand characterize characterise recount 
 lash rail estimate believe think feel chant sing pronounce order instruct worry fret
 grumble
 """.split())
+# Verbs that report what a text says when a text is their subject ("the poll found that",
+# "the report shows"), and not otherwise ("police found the car").
+FINDING_VERBS = frozenset("find show".split())
 # Forms of reporting verbs the lemmatizer gets wrong ("sniped" → "snip", "griped" → "grip").
 REPORTING_FORMS = frozenset("snipe snipes sniped sniping gripe gripes griped griping".split())
 

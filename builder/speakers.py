@@ -11,8 +11,8 @@ from spacy.tokens import Token
 
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
-    AUTHORING_VERBS, CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, FIRST_SECOND_PERSON, GROUP_PRONOUNS,
-    INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS, JAB_VERBS, LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS,
+    AUTHORING_VERBS, CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, FINDING_VERBS, FIRST_SECOND_PERSON,
+    GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS, JAB_VERBS, LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS,
     ORG_NOUNS, PARTY_MEMBER_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS,
     REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS,
     SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
@@ -27,6 +27,11 @@ def is_reporting(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in REPORTING_VERBS or tok.lower_ in REPORTING_FORMS:
         return True
+    if lemma in FINDING_VERBS:
+        # "The Q poll also finds that… 22 percent say he is “…”": what a text finds it reports
+        return any(c.dep_ == "nsubj" and (norm_title(c.text) in DOCUMENT_NOUNS or
+                                          norm_title(c.text).removesuffix("s") in DOCUMENT_NOUNS)
+                   for c in tok.children)
     if lemma in RETORT_VERBS:
         # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
         return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children)

@@ -1148,6 +1148,20 @@ def test_a_text_whose_author_is_not_named_is_the_source(run, paragraphs, source)
     assert (q.speaker_text, q.source_text) == (None, source)
 
 
+def test_what_a_poll_finds_is_the_polls_to_report(run):
+    # the pollster's, as the outer report, rather than the people it counted
+    text, quotes = run("A September Ledger-ABC News poll found that 75 percent of Republicans "
+                       "said Trump “tells it like it is most of the time.”")
+    assert only(quotes).speaker_text == "Ledger-ABC News"
+    text, quotes = run("The study found that most of the county's voters think the mayor is "
+                       "“doing a decent job on the roads.”")
+    assert only(quotes).source_text == "The study"
+    # a finding by people is no report of words
+    text, quotes = run("Police found that the driver was “well over the legal limit for "
+                       "alcohol” at the time.")
+    assert only(quotes).speaker is None and only(quotes).source_text is None
+
+
 @pytest.mark.parametrize("sentence", [
     "“We will not go back to the old rules,” her tweet said.",
     "Her statement read: “We will not go back to the old rules.”",
