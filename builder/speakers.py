@@ -417,10 +417,15 @@ def unnamed_document(art: ArticleTables, tok: Token) -> Token | None:
     k = art.mention_of[head.i]
     if k >= 0:
         return head if art.mentions[k].label == "LAW" else None
-    if head.pos_ != "NOUN" or any(c.dep_ == "poss" for c in head.children):
-        return None
+    if head.pos_ != "NOUN" or any(c.dep_ == "poss" and _could_write(c) for c in head.children):
+        return None  # (but "Thursday's memo" is a text whose author is not named)
     noun = norm_title(head.text)
     return head if noun in DOCUMENT_NOUNS or noun.removesuffix("s") in DOCUMENT_NOUNS else None
+
+
+def _could_write(tok: Token) -> bool:
+    """Could this possessor be a text's author: a pronoun, or anything but a date or time?"""
+    return tok.pos_ == "PRON" or tok.ent_type_ not in ("DATE", "TIME")
 
 
 def _phrase_end(tok: Token) -> int:

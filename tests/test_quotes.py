@@ -1138,6 +1138,10 @@ def test_a_body_part_is_no_unnamed_source(run):
     (("The police filed an affidavit on Monday. The affidavit describes the scene in detail. "
       "It continues: “Probable cause exists to charge the driver with one count of battery.”",),
      "The affidavit"),
+    # a date's possessive is no author
+    (("The hearing was seen as a test of the inquiry. Thursday's memo from the panel seemed "
+      "aimed at its critics. “So far, 59 of the 75 witnesses had never been interviewed,” it "
+      "stated.",), "Thursday's memo from the panel"),
     # a present participle after the text is what it does, not what it is
     (("The union issued a statement saying it left the talks “because of the conditions "
       "created for our members by the board.”",), "a statement"),
