@@ -587,6 +587,12 @@ def _cues(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after:
     """The quote's candidate cues, best first (computed lazily: the first usable one wins)."""
     if len(q.pieces) > 1:
         yield cue_in_window(art, _between(art, q), prefer_last=False)
+    if has_before and _between_dashes(art, q):
+        # "O'Malley lamented her gaffes - “…?” - Democrats said": an aside that quotes the
+        # words the clause before it reports, whatever the main clause after it says
+        cue = cue_in_window(art, before, prefer_last=True)
+        if cue is not None and cue[1] is not None and resolve(art, cue[1], q.pieces[0].start):
+            yield cue
     yield _cue_byline(art, before)
     tree, right_after = _cue_from_tree(art, q, qid), _cue_after_comma(art, q, after)
     if _nearer_than_tree(art, q, right_after, tree):
@@ -607,6 +613,13 @@ def _cues(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after:
             yield cue
     # last: "Trump's “coarse effusion,” Will wrote" is Will's description of Trump's words
     yield _cue_possessor(art, q)
+
+
+def _between_dashes(art: ArticleTables, q: QuoteDraft) -> bool:
+    """Is the quote set off by a dash on each side, inside its sentence ("… - “…” - …")?"""
+    doc = art.doc
+    return q.first_tok > 0 and q.last_tok + 1 < len(doc) and \
+        doc[q.first_tok - 1].text in DASHES and doc[q.last_tok + 1].text in DASHES
 
 
 def _nearer_than_tree(art: ArticleTables, q: QuoteDraft, right_after, tree) -> bool:

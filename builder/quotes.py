@@ -190,6 +190,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   "a letter signed by": AUTHORING_VERBS), not of making public ("an email released by
   Judicial Watch", "a memo obtained by the Post"). A text or words with a possessive
   pronoun are that pronoun's ("her tweet said", "his comments suggested"), as a subject.
+  A quote set off by dashes inside a sentence ("O'Malley lamented her gaffes - “…?” -
+  Democrats said they were unfazed") quotes what the clause before it reports, when a
+  reporting verb there has a subject that names someone.
   What a text finds or shows it reports ("A Ledger-ABC News poll found that 75 percent
   said Trump “…”" is the pollster's, the outer report; FINDING_VERBS), not what people find.
 * An unnamed member of a group is not the group (`anonymous_member`): in an indefinite

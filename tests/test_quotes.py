@@ -1152,6 +1152,13 @@ def test_a_text_whose_author_is_not_named_is_the_source(run, paragraphs, source)
     assert (q.speaker_text, q.source_text) == (None, source)
 
 
+def test_a_quote_set_off_by_dashes_is_the_clause_befores(run):
+    text, quotes = run("And although Mayor Ann Ortiz lamented his habit of picking fights - “does "
+                       "he have to keep giving them so much ammunition?” - council members said "
+                       "they were not worried.")
+    assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
 def test_what_a_poll_finds_is_the_polls_to_report(run):
     # the pollster's, as the outer report, rather than the people it counted
     text, quotes = run("A September Ledger-ABC News poll found that 75 percent of Republicans "
