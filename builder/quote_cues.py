@@ -518,6 +518,10 @@ def _bare_attribution(art: ArticleTables, verb: Token) -> bool:
                    for c in verb.children)
 
 
+# Prepositions before a name and a colon that make the name where words were said.
+_VENUE_PREPOSITIONS = frozenset("on in at during".split())
+
+
 def cue_colon_name(art: ArticleTables, before: list[int], before_char: int):
     """Clinton: “…” — a name and a colon right before the quote."""
     if len(before) < 2 or art.doc[before[-1]].text != ":":
@@ -525,6 +529,8 @@ def cue_colon_name(art: ArticleTables, before: list[int], before_char: int):
     tok = art.doc[before[-2]]
     if art.mention_of[tok.i] < 0 and tok.pos_ != "PROPN":
         return None
+    if tok.dep_ == "pobj" and tok.head.lower_ in _VENUE_PREPOSITIONS:
+        return None  # "Then, later that month on CNN: “…”": where it was said, not who said it
     # a name that ends a clause whose subject names someone else is not a label: "Perez
     # contrasted him with Clinton: “…”" is Perez speaking ("Smith: “…”", "More from Smith:
     # “…”" and "The result did not surprise Smith: “…”" are Smith)

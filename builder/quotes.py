@@ -190,6 +190,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   "a letter signed by": AUTHORING_VERBS), not of making public ("an email released by
   Judicial Watch", "a memo obtained by the Post"). A text or words with a possessive
   pronoun are that pronoun's ("her tweet said", "his comments suggested"), as a subject.
+  A name and a colon after "on", "in", "at" or "during" is where the words were said, not
+  who said them ("Then, later that month on CNN: “…”" goes on with the speaker before).
   A quote set off by dashes inside a sentence ("O'Malley lamented her gaffes - “…?” -
   Democrats said they were unfazed") quotes what the clause before it reports, when a
   reporting verb there has a subject that names someone.

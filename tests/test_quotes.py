@@ -1152,6 +1152,14 @@ def test_a_text_whose_author_is_not_named_is_the_source(run, paragraphs, source)
     assert (q.speaker_text, q.source_text) == (None, source)
 
 
+def test_a_name_after_on_and_before_a_colon_is_where_not_who(run):
+    text, quotes = run("“We made a terrible mistake getting involved in the first place,” Tom "
+                       "Reyes told the Ledger in October.",
+                       "Then, later that month on CNN: “I have never said we made a mistake "
+                       "going in.”")
+    assert [speaker_last_word(q) for q in quotes] == ["Reyes", "Reyes"]
+
+
 def test_a_quote_set_off_by_dashes_is_the_clause_befores(run):
     text, quotes = run("And although Mayor Ann Ortiz lamented his habit of picking fights - “does "
                        "he have to keep giving them so much ammunition?” - council members said "
