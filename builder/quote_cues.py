@@ -185,7 +185,21 @@ def _adjacent_names(art: ArticleTables, verb: Token) -> list[Token]:
     # Sperling, a Clinton adviser, said" and "Jo Doe, founder of the Center, said" are
     # Sperling and Doe
     at = {t.i for t in names}
-    return out + [t for t in names if not _inside_apposition(art, t, at)]
+    names = [t for t in names if not _inside_apposition(art, t, at)]
+    # a name outside any prepositional phrase before one inside ("Sullivan, in an attempt to
+    # draw attention to Clinton's record, wrote" is Sullivan)
+    return out + sorted(names, key=lambda t: _under_preposition(t, verb))
+
+
+def _under_preposition(tok: Token, verb: Token) -> bool:
+    """Is `tok` inside a prepositional phrase ("Sullivan, in an attempt to draw attention
+    to Clinton's record, wrote": Clinton is what the aside is about, not who wrote)?"""
+    for a in tok.ancestors:
+        if a.i == verb.i:
+            return False
+        if a.dep_ == "prep":
+            return True
+    return False
 
 
 def _in_relative_clause(tok: Token, verb: Token) -> bool:

@@ -147,7 +147,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   unless it is simultaneous ("X asks as Y walks in, saying" is Y).
 * A "subject" the parser gives as a preposition or punctuation ("Of Carson, Levine said")
   is no subject; the names next to the verb are looked at instead, passing over names
-  inside a relative clause ("Doe, who gave money to Roe, said" is Doe).
+  inside a relative clause ("Doe, who gave money to Roe, said" is Doe), and taking a name
+  outside a prepositional phrase before one inside ("Doe, in an attempt to draw attention
+  to Roe's record, wrote" is Doe).
 * A proper noun whose article is a capital "The" where no sentence starts ("“…,” The Blaze
   reported") is an organisation's name, even when the NER missed it.
 * A capitalised title as the subject ("Sirius XM Vice President for news Jo Doe called",

@@ -1152,6 +1152,17 @@ def test_a_text_whose_author_is_not_named_is_the_source(run, paragraphs, source)
     assert (q.speaker_text, q.source_text) == (None, source)
 
 
+def test_a_name_inside_an_aside_before_the_verb_is_not_who_wrote(run):
+    # the parse runs the two paragraphs together and gives "wrote" no subject of its own:
+    # of the names before it, the one in the prepositional aside is what it is about
+    text, quotes = run("The Dover Ledger reports Tom Reyes’s last press conference was held "
+                       "on May 4.",
+                       "Ledger columnist Ann Ortiz, in an attempt to draw attention to Tom "
+                       "Reyes’s lack of press conferences, wrote, “The candidate, famously "
+                       "opaque, answered a grand total of seven questions.”")
+    assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
 def test_a_name_after_on_and_before_a_colon_is_where_not_who(run):
     text, quotes = run("“We made a terrible mistake getting involved in the first place,” Tom "
                        "Reyes told the Ledger in October.",
