@@ -172,6 +172,7 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   in Miami, where Trump leads. The Florida senator said…" is Rubio, not Trump). A party
   word with "the" and a modifier ("the Wisconsin Republican") is such a role, and only
   such: so many people are described as Republicans that the description picks nobody.
+  So is one of a people, singular, with "the" ("the Texan said", "the Republican said").
 * In the passive, a verb whose object is whom the words address or describe (ask, tell,
   call, accuse...: ADDRESSED_VERBS) has the speaker in its "by" phrase: "Brandt was asked by
   host Ivo Renner, “…”" is Renner, and "He was asked, “…”" names nobody. Such a verb counts

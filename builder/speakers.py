@@ -300,9 +300,12 @@ def _resolve_description(art: ArticleTables, subj: Token,
 def _party_member_role(subj: Token) -> bool:
     """"the Wisconsin Republican", "the Nevada Democrat": a party word with "the" and a
     modifier is a role, like "the Florida senator" ("the Republicans", "the Democratic
-    Party" are the party)."""
+    Party" are the party), and so is a singular people's name with "the" ("the Texan")."""
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+        return False
+    if subj.ent_type_ == "NORP" and subj.tag_ == "NNP" and subj.dep_ in SUBJECT_DEPS:
+        return True  # "the Texan said": one of a people, singular, is a person too
     return subj.lower_ in PARTY_MEMBER_NOUNS and \
-        any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children) and \
         any(c.dep_ in ("compound", "amod", "nmod") and c.i < subj.i for c in subj.children)
 
 

@@ -1202,6 +1202,13 @@ def test_a_text_or_words_with_a_possessive_pronoun_are_that_persons(run, sentenc
     assert only(quotes).speaker_text == "Ann Ortiz"
 
 
+@pytest.mark.parametrize("role", ["the Texan", "the Republican"])
+def test_one_of_a_people_with_the_is_a_person_not_the_people(run, role):
+    text, quotes = run("Tom Reyes spoke in Austin on Monday. “The electorate does not want that "
+                       f"this time,” {role} said.")
+    assert speaker_last_word(only(quotes)) == "Reyes"
+
+
 def test_it_passes_over_a_plural_subject(run):
     # "it" is the newspaper, not the two Americans named since
     text, quotes = run("The Dover Ledger reported the attack first. Two Americans were killed at the "
