@@ -192,7 +192,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   participle names the author only when it is one of writing ("a document filed by",
   "a letter signed by": AUTHORING_VERBS), not of making public ("an email released by
   Judicial Watch", "a memo obtained by the Post"). A text or words with a possessive
-  pronoun are that pronoun's ("her tweet said", "his comments suggested"), as a subject.
+  pronoun are that pronoun's ("her tweet said", "his comments suggested"), as a subject,
+  and so is an organisation of theirs ("his campaign said", "what her team calls").
   A name and a colon after "on", "in", "at" or "during" is where the words were said, not
   who said them ("Then, later that month on CNN: “…”" goes on with the speaker before).
   A quote set off by dashes inside a sentence ("O'Malley lamented her gaffes - “…?” -

@@ -238,13 +238,17 @@ def _issuer(art: ArticleTables, head: Token, before_char: int) -> tuple[int, int
     return resolve(art, subj, before_char) if subj is not None and subj.i != head.i else None
 
 
+_OWNED_NOUNS = DOCUMENT_NOUNS | NOT_SOURCE_NOUNS | ORG_NOUNS
+
+
 def _owner_of_words(art: ArticleTables, head: Token,
                     before_char: int) -> tuple[int, int, str] | None:
-    """Whom a possessive pronoun stands for, when the subject is their text or their words:
-    "her tweet said", "his statement read", "his comments suggested" are that person's."""
+    """Whom a possessive pronoun stands for, when the subject is their text, their words or
+    their organisation: "her tweet said", "his statement read", "his comments suggested",
+    "what her team calls" are that person's (as "Trump's campaign said" is Trump's)."""
     noun = norm_title(head.text)
-    if head.dep_ not in SUBJECT_DEPS or head.head.pos_ != "VERB" or (noun not in DOCUMENT_NOUNS | NOT_SOURCE_NOUNS and
-                                         noun.removesuffix("s") not in DOCUMENT_NOUNS | NOT_SOURCE_NOUNS):
+    if head.dep_ not in SUBJECT_DEPS or head.head.pos_ != "VERB" or \
+            (noun not in _OWNED_NOUNS and noun.removesuffix("s") not in _OWNED_NOUNS):
         return None  # (not an object: "will only make his voice louder: “…”")
     for child in head.children:
         if child.dep_ != "poss":

@@ -1196,6 +1196,8 @@ def test_what_a_poll_finds_is_the_polls_to_report(run):
     "“We will not go back to the old rules,” her tweet said.",
     "Her statement read: “We will not go back to the old rules.”",
     "“We will not go back to the old rules,” her comments suggested.",
+    # an organisation of hers, as "Ortiz's campaign said" is hers
+    "“We will not go back to the old rules,” her campaign said.",
 ])
 def test_a_text_or_words_with_a_possessive_pronoun_are_that_persons(run, sentence):
     text, quotes = run(f"Ann Ortiz lost the vote on Monday. {sentence}")
