@@ -163,7 +163,10 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   from the Doc itself (the compounds, modifiers and appositions the parse hangs on each
   name: "NATO Secretary General Mark Rutte", "Mark Rutte, the NATO chief"; "Sen." counts
   as "senator"), so they work whether or not the mentions stage fills `title`.
-  "The newspaper", "the network", "the campaign"... → the latest organisation mention.
+  "The newspaper", "the network", "the campaign"... → whom the same noun named when the
+  article last used it ("China's foreign ministry… the ministry said" → China, as its
+  government; "The Ministry of Defence… the ministry said"), else, when that last use
+  named nobody, the latest organisation mention.
 * A role with "the" that the article gave nobody by name ("the Florida senator", "the New
   York businessman": head nouns in ROLE_NOUNS) is the person set beside it with a comma,
   however the parse hangs the two ("Jo Doe, the chair of the party, recalled"; "the chair

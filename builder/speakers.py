@@ -288,7 +288,7 @@ def _resolve_description(art: ArticleTables, subj: Token,
             return art.mention_span(k)
         k -= 1
     if head in ORG_NOUNS:
-        return _recent_org(art, before_char)
+        return _owner_named_before(art, subj) or _recent_org(art, before_char)
     if (head in ROLE_NOUNS or _party_member_role(subj)) and \
             any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
         beside = name_beside(art, subj)
@@ -298,6 +298,30 @@ def _resolve_description(art: ArticleTables, subj: Token,
         # the article never gave anyone by name refers back to whom the story is about, the
         # person last written about as the subject of a sentence (not of a clause inside one)
         return _recent_main_subject(art, before_char)
+    return None
+
+
+def _owner_named_before(art: ArticleTables, subj: Token) -> tuple[int, int, str] | None:
+    """"China's foreign ministry… “…,” the ministry said": the name the same noun had the
+    last time the article used it, within a few paragraphs (or the name it was part of); a
+    country is its government. Nearer than the organisation named last, which is often
+    another one; None when that last use named nobody."""
+    i = subj.i - 1
+    while i >= 0 and subj.i - i < 400:
+        tok = art.doc[i]
+        if tok.lower_ == subj.lower_ and art.quote_of[i] < 0:
+            if art.mention_of[i] >= 0:  # "The Ministry of Defence… the ministry said"
+                return art.mention_span(art.mention_of[i])
+            for child in tok.children:
+                if child.dep_ not in ("poss", "compound") or art.quote_of[child.i] >= 0:
+                    continue
+                k = art.mention_of[child.i]
+                if k >= 0:
+                    return art.mention_span(k)
+                if names_a_place(art, child):
+                    return place_speaker(art, child)
+            return None  # the noun's last use named nobody ("the trade group for…")
+        i -= 1
     return None
 
 

@@ -1211,6 +1211,20 @@ def test_one_of_a_people_with_the_is_a_person_not_the_people(run, role):
     assert speaker_last_word(only(quotes)) == "Reyes"
 
 
+@pytest.mark.parametrize("earlier, noun, speaker", [
+    # the owner the noun had when last used, not the organisation named since
+    ("China’s foreign ministry also weighed in on the comments.", "ministry", "China"),
+    ("The Ministry of Defence in Tokyo weighed in on the comments.", "ministry",
+     "The Ministry of Defence"),
+    # a last use with no name: the organisation named last, as before
+    ("A trade group for the big insurers weighed in on the comments.", "group", "Pentagon"),
+])
+def test_a_description_is_whom_the_same_noun_last_named(run, earlier, noun, speaker):
+    text, quotes = run(f"{earlier} The Pentagon said nothing. “Countries outside the region "
+                       f"should keep to their promises,” the {noun} said in a statement.")
+    assert only(quotes).speaker_text == speaker
+
+
 def test_it_passes_over_a_plural_subject(run):
     # "it" is the newspaper, not the two Americans named since
     text, quotes = run("The Dover Ledger reported the attack first. Two Americans were killed at the "
