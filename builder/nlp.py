@@ -200,6 +200,14 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         span = _name_between_dashes(span)
         if span is None:
             continue
+        # "Trump told Business Insider", "Trump assured Jones": the NER ran a name on over
+        # the verb after it; a name has no lowercase verb in it, so it ends before that
+        verb = next((t.i for t in span[1:] if t.pos_ in ("VERB", "AUX") and t.text[:1].islower()),
+                    None)
+        if verb is not None:
+            span = doc[span.start:verb]
+            if is_junk(span, ent.label_):
+                continue
         label = ent.label_
         if label == "ORG" and _person_labelled_org(span):
             label = "PERSON"

@@ -84,6 +84,14 @@ def test_a_dash_between_spaces_ends_a_name(nlp, text, name):
     assert not any(" - " in m.text for m in mentions_in(nlp(text)))
 
 
+def test_a_name_ends_before_a_lowercase_verb_the_model_ran_it_over(nlp):
+    # the model takes in "told Business Insider" after the speaker's name
+    text = ('"I think the new school is enormously important - and it\'s a personal decision," '
+            "Ortiz told Business Insider in March.")
+    names = [m.text for m in mentions_in(nlp(text))]
+    assert "Ortiz" in names and not any("told" in n for n in names)
+
+
 def test_a_person_mention_carries_the_words_that_describe_it(nlp):
     (rutte,) = [m for m in mentions_in(nlp(TEXTS[0])) if m.text == "Mark Rutte"]
     assert rutte.title == "Longtime Dutch Prime Minister"
