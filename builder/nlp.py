@@ -112,11 +112,13 @@ def _description_before(doc, ent) -> str:
 
 def is_junk(span, label: str) -> bool:
     """Spans the model labels as names that are plainly not names: no capital letter,
-    nothing proper in them ("Longtime Dutch" as an organisation), or ending in an
-    adjective. `span` is the name without its possessive; `label` the model's."""
+    nothing proper in them ("Longtime Dutch" as an organisation), a web or Twitter address,
+    or ending in an adjective. `span` is the name without its possessive; `label` the model's."""
     text = span.text.strip()
     if not any(ch.isupper() for ch in text) or len(text) < 2:
         return True
+    if any(t.like_url or t.text.startswith("@") for t in span):
+        return True  # "http://bit.ly/…", "@HillaryClinton": an address, not a name
     if label in ("NORP", "LANGUAGE"):
         return False
     last = span[-1]
@@ -172,6 +174,12 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         # "Rutte's" is "Rutte": the possessive is not part of the name (and is judged without
         # it: the model often takes in a curly "’s", which is no name's last word)
         end_token = ent.end
+        # "Obama’s agenda", "Islamic State militants": a name ends with a word that has a
+        # capital (or a number); lowercase words after it belong to the sentence
+        while end_token - ent.start > 1 and doc[end_token - 1].is_lower and \
+                doc[end_token - 1].is_alpha and doc[end_token - 2].whitespace_ and \
+                ent.label_ not in ("NORP", "LANGUAGE", "EVENT", "LAW", "WORK_OF_ART"):
+            end_token -= 1  # (a word of its own: not the end of "Ki-moon", nor "1st")
         while end_token > ent.start and doc[end_token - 1].tag_ == "POS":
             end_token -= 1
         span = doc[ent.start:end_token]

@@ -92,6 +92,16 @@ def test_a_name_ends_before_a_lowercase_verb_the_model_ran_it_over(nlp):
     assert "Ortiz" in names and not any("told" in n for n in names)
 
 
+def test_lowercase_words_after_a_name_and_web_addresses_are_not_names(nlp):
+    names = [m.text for m in mentions_in(nlp(
+        "Obama’s agenda was clear. Read more at http://bit.ly/1Tnr3QM today. Secretary-General "
+        "Ban Ki-moon spoke in Paris, and so did Air Force 1st Lt. Tyler Livingston."))]
+    assert "Obama" in names and not any("agenda" in n for n in names)
+    assert not any("http" in n for n in names)
+    # a lowercase part of a hyphenated name, or a number, is still part of it
+    assert any(n.endswith("Ban Ki-moon") for n in names), names
+
+
 def test_a_person_mention_carries_the_words_that_describe_it(nlp):
     (rutte,) = [m for m in mentions_in(nlp(TEXTS[0])) if m.text == "Mark Rutte"]
     assert rutte.title == "Longtime Dutch Prime Minister"
