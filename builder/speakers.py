@@ -506,6 +506,14 @@ def unnamed_source(art: ArticleTables, subj: Token) -> tuple[int, int] | None:
                     for i in range(last + 1, end + 1)):
             break
         last = end
+    after = doc[last + 1] if last + 1 < len(doc) else None
+    if after is not None and last == head.i and after.dep_ == "prep" and \
+            after.lower_ in ("to", "of") and after.head.i == head.head.i and head.head.i < head.i:
+        # "said one longtime adviser to Bill Clinton": the parse hangs the phrase on the verb
+        # before the source, but a verb said to someone puts "to" before its subject
+        names = [t for t in after.children if t.dep_ == "pobj" and art.mention_of[t.i] >= 0]
+        if names and _phrase_end(after) - first <= 12:
+            last = _phrase_end(after)
     if any(art.quote_of[i] >= 0 for i in range(first, last + 1)):
         return None
     return (doc[first].idx, doc[last].idx + len(doc[last].text))

@@ -814,6 +814,8 @@ def test_a_described_subject_with_a_name_beside_it_is_that_name(run):
     # the relative clause is not part of the description
     ("said a Mexican official who was not authorized to speak publicly.", "a Mexican official"),
     ("according to one intelligence source.", "one intelligence source"),
+    # whom the source works for, however the parse hangs it
+    ("said one longtime adviser to Bill Reyes.", "one longtime adviser to Bill Reyes"),
 ])
 def test_an_unnamed_source_is_described_in_the_articles_words(run, attribution, source):
     text, quotes = run(f"“The governor will come on strong in the last week,” {attribution}")
