@@ -508,8 +508,8 @@ def _cue_verb_before(art: ArticleTables, before: list[int]):
 
 def _cue_colon_clause(art: ArticleTables, before: list[int]):
     """Doe has since apologized for what happened: “…” — a clause that ends with a colon
-    right before the quote and whose main verb has a person or organisation for subject
-    introduces the quote, whatever the verb, when no reporting verb does."""
+    right before the quote and whose main verb has a person or organisation (or a he or
+    she) for subject introduces the quote, whatever the verb, when no reporting verb does."""
     words = [i for i in before if not art.doc[i].is_space]
     if len(words) < 3 or art.doc[words[-1]].text != ":":
         return None
@@ -519,7 +519,9 @@ def _cue_colon_clause(art: ArticleTables, before: list[int]):
         if verb.pos_ not in ("VERB", "AUX") or (verb.head.i in inside and verb.head.i != verb.i):
             continue  # not the clause's main verb
         subj = own_subject(art, verb)
-        if subj is not None and subj.i < verb.i and name_label(art, subj) in ("PERSON", "ORG"):
+        if subj is not None and subj.i < verb.i and (
+                name_label(art, subj) in ("PERSON", "ORG") or subj.lower_ in ("he", "she")):
+            # (a he or she too: "And she is sure that jail will only make him louder: “…”")
             return verb, subj, verb.lemma_.lower()
         return None
     return None

@@ -1173,6 +1173,15 @@ def test_a_name_after_on_and_before_a_colon_is_where_not_who(run):
     assert [speaker_last_word(q) for q in quotes] == ["Reyes", "Reyes"]
 
 
+def test_a_clause_with_a_pronoun_subject_and_a_colon_introduces_the_quote(run):
+    text, quotes = run("Tom Reyes started his channel in 2009. Ann Ortiz says that's what new "
+                       "media is: taking a stand. \"His show is a form of his activism. He "
+                       "protests every day,\" she says.",
+                       "And she is sure that keeping Reyes in jail will only make his voice "
+                       "louder: \"They're creating a monster, as far as I'm concerned.\"")
+    assert [speaker_last_word(q) for q in quotes] == ["Ortiz", "Ortiz"]
+
+
 def test_a_quote_set_off_by_dashes_is_the_clause_befores(run):
     text, quotes = run("And although Mayor Ann Ortiz lamented his habit of picking fights - “does "
                        "he have to keep giving them so much ammunition?” - council members said "
