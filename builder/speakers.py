@@ -12,10 +12,11 @@ from spacy.tokens import Token
 from .quote_article import ArticleTables, norm_title
 from .quote_words import (
     AUTHORING_VERBS, CLAUSE_DEPS, DASHES, DOCUMENT_NOUNS, FINDING_VERBS, FIRST_SECOND_PERSON,
-    GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS, JAB_VERBS, LIGHT_VERBS, NOT_SOURCE_NOUNS, NOT_SUBJECT_POS,
-    ORG_NOUNS, PARTY_MEMBER_NOUNS, PERSON_PRONOUNS, PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS,
-    REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS, SPEECH_ACT_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS,
-    SUBJECT_DEPS, TITLE_ABBREV, TITLE_ABBREVIATIONS,
+    GROUP_PRONOUNS, INDEFINITE_DETS, ISSUING_VERBS, JAB_NOUNS, JAB_VERBS, LIGHT_VERBS,
+    NOT_SOURCE_NOUNS, NOT_SUBJECT_POS, ORG_NOUNS, PARTY_MEMBER_NOUNS, PERSON_PRONOUNS,
+    PLACE_LABELS, QUANTIFIERS, REPORTING_FORMS, REPORTING_VERBS, RETORT_VERBS, ROLE_NOUNS,
+    SPEECH_ACT_NOUNS, SPOKESPEOPLE, SPOKES_NOUNS, SUBJECT_DEPS, TITLE_ABBREV,
+    TITLE_ABBREVIATIONS,
 )
 
 
@@ -29,9 +30,7 @@ def is_reporting(tok: Token) -> bool:
         return True
     if lemma in FINDING_VERBS:
         # "The Q poll also finds that… 22 percent say he is “…”": what a text finds it reports
-        return any(c.dep_ == "nsubj" and (norm_title(c.text) in DOCUMENT_NOUNS or
-                                          norm_title(c.text).removesuffix("s") in DOCUMENT_NOUNS)
-                   for c in tok.children)
+        return any(c.dep_ == "nsubj" and names_a_text(c.text) for c in tok.children)
     if lemma in RETORT_VERBS:
         # "“…,” Trump shot back": a retort, but only with its "back" ("fired the aide" is not)
         return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children)
@@ -439,19 +438,23 @@ def unnamed_document(art: ArticleTables, tok: Token) -> Token | None:
     """The head of a noun phrase that `tok` is part of, when the phrase is a text whose
     author the sentence does not name: "the order released Friday said", "One news account
     described", "An Egyptian textbook just published for 9th graders explains", or a law
-    the NER names ("Article 33 affirms:"). Not one with a possessor ("her tweet", "Trump's
+    the NER names ("the First Amendment says"). Not one with a possessor ("her tweet", "Trump's
     statement": the author's words, found or not) or an author inside it ("a Gallup poll"
     is Gallup's: `_name_in_phrase` finds that before this is asked)."""
     head = tok
     while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
         head = head.head
-    k = art.mention_of[head.i]
-    if k >= 0:
-        return head if art.mentions[k].label == "LAW" else None
+    if head.ent_type_ == "LAW" and art.mention_of[head.i] < 0:
+        return head
     if head.pos_ != "NOUN" or any(c.dep_ == "poss" and _could_write(c) for c in head.children):
         return None  # (but "Thursday's memo" is a text whose author is not named)
-    noun = norm_title(head.text)
-    return head if noun in DOCUMENT_NOUNS or noun.removesuffix("s") in DOCUMENT_NOUNS else None
+    return head if names_a_text(head.text) else None
+
+
+def names_a_text(word: str) -> bool:
+    """Is the word (singular or plural) a noun for a text: "poll", "reports", "the Memo"?"""
+    noun = norm_title(word)
+    return noun in DOCUMENT_NOUNS or noun.removesuffix("s") in DOCUMENT_NOUNS
 
 
 def _could_write(tok: Token) -> bool:

@@ -1140,6 +1140,9 @@ def test_a_body_part_is_no_unnamed_source(run):
     (("The police filed an affidavit on Monday. The affidavit describes the scene in detail. "
       "It continues: “Probable cause exists to charge the driver with one count of battery.”",),
      "The affidavit"),
+    # a law the NER names
+    (("“Congress shall make no law respecting an establishment of religion,” the First "
+      "Amendment says.",), "the First Amendment"),
     # a date's possessive is no author
     (("The hearing was seen as a test of the inquiry. Thursday's memo from the panel seemed "
       "aimed at its critics. “So far, 59 of the 75 witnesses had never been interviewed,” it "
