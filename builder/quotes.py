@@ -273,7 +273,9 @@ is, not the present ones that say what it does ("a statement", not "a statement 
 so is what an "it" or "they" stands for when that names nobody ("The affidavit… It
 continues:", "the protesters… they chanted"). A text with a possessor is not one: "her
 tweet" is her words. A quote that shares the sentence or continues the words of such a
-source gets the same description.
+source gets the same description. So is someone described with "the" whom the article
+never names, as the subject of a reporting verb ("said the designer, who works for another
+brand": `_described_person`).
 
 `cue` is the reporting verb's lemma ("say", "tell", ...), or "according-to", "colon",
 "subject", "same-sentence", "introduced", "also-next", "pointed-back", "continuation",

@@ -457,6 +457,22 @@ def names_a_text(word: str) -> bool:
     return noun in DOCUMENT_NOUNS or noun.removesuffix("s") in DOCUMENT_NOUNS
 
 
+def _described_person(art: ArticleTables, tok: Token) -> Token | None:
+    """A singular noun with "the" that speaks and that the article gives no name: "said
+    the designer, who works for another brand" (the woman it quoted without naming)."""
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
+        head = head.head
+    noun = norm_title(head.text)
+    if head.tag_ != "NN" or art.mention_of[head.i] >= 0 or head.dep_ not in SUBJECT_DEPS or \
+            not is_reporting(head.head) or \
+            noun in ORG_NOUNS or noun in SPOKES_NOUNS or noun in NOT_SOURCE_NOUNS or \
+            names_a_text(head.text) or \
+            not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        return None
+    return head
+
+
 def _could_write(tok: Token) -> bool:
     """Could this possessor be a text's author: a pronoun, or anything but a date or time?"""
     return tok.pos_ == "PRON" or tok.ent_type_ not in ("DATE", "TIME")
@@ -490,6 +506,8 @@ def unnamed_source(art: ArticleTables, subj: Token) -> tuple[int, int] | None:
     head = anonymous_member(art, subj) or unnamed_group(art, subj)
     if head is None:
         head = document = unnamed_document(art, subj)
+    if head is None:
+        head = _described_person(art, subj)
     if head is None or art.quote_of[head.i] >= 0:
         return None
     doc = art.doc
@@ -704,7 +722,11 @@ def group_antecedent(art: ArticleTables, before_char: int, singular: bool,
     while i >= 0 and art.bounds_before[i] >= limit:
         tok = art.doc[i]
         if art.quote_of[i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT" and \
-                not _names_a_person(art, tok) and not (singular and _plural(art, tok)):
+                not _names_a_person(art, tok) and not (singular and _plural(art, tok)) and \
+                not (not singular and tok.tag_ == "NN" and norm_title(tok.text) not in ORG_NOUNS
+                     and not any(c.dep_ == "conj" for c in tok.children)):
+            # (a "they" is people or an organisation, never "the controversy" before it; "the
+            # senator and his allies" are people)
             if tok.lower_ in GROUP_PRONOUNS:
                 return group_antecedent(art, tok.idx, tok.lower_ == "it", depth + 1) \
                     if depth < 3 else None

@@ -814,6 +814,8 @@ def test_a_described_subject_with_a_name_beside_it_is_that_name(run):
     # the relative clause is not part of the description
     ("said a Mexican official who was not authorized to speak publicly.", "a Mexican official"),
     ("according to one intelligence source.", "one intelligence source"),
+    # someone the article describes but never names, with "the"
+    ("said the designer, who works for another brand.", "the designer"),
     # whom the source works for, however the parse hangs it
     ("said one longtime adviser to Bill Reyes.", "one longtime adviser to Bill Reyes"),
 ])
@@ -1237,6 +1239,14 @@ def test_a_description_is_whom_the_same_noun_last_named(run, earlier, noun, spea
     text, quotes = run(f"{earlier} The Pentagon said nothing. “Countries outside the region "
                        f"should keep to their promises,” the {noun} said in a statement.")
     assert only(quotes).speaker_text == speaker
+
+
+def test_they_passes_over_a_singular_thing(run):
+    # "they" are the groups, not the controversy named since
+    text, quotes = run("Three groups wrote to Ann Ortiz on Thursday. The controversy over the "
+                       "general’s ties with Ortiz has grown. They ask Ortiz to make it clear "
+                       "“that you find such extreme proposals unacceptable.”")
+    assert only(quotes).source_text == "Three groups"
 
 
 def test_it_passes_over_a_plural_subject(run):
