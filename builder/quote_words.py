@@ -88,6 +88,7 @@ senator governor president congressman congresswoman representative lawmaker may
 nominee businessman businesswoman billionaire mogul secretary minister chancellor
 chairman chairwoman leader speaker ambassador director executive founder host anchor
 commentator columnist pastor judge justice general admiral officer prosecutor attorney
+frontrunner runner contender hopeful challenger incumbent
 """.split())
 # A party's member, singular: with "the" and a modifier, a role ("the Ohio Republican").
 PARTY_MEMBER_NOUNS = frozenset("republican democrat independent conservative liberal".split())

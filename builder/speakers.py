@@ -353,7 +353,8 @@ def name_beside(art: ArticleTables, subj: Token) -> tuple[int, int, str] | None:
 
 def _recent_main_subject(art: ArticleTables, before_char: int) -> tuple[int, int, str] | None:
     """The latest person, outside quotes, who is the subject of a sentence's main verb: named
-    ("Rubio spoke") or he/she ("At the moment Christie learned…, he was clocking…")."""
+    ("Rubio spoke") or he/she ("At the moment Christie learned…, he was clocking…"), or the
+    possessor of that subject ("Trump's assertion drew rebukes")."""
     i = art.tok_at(before_char) - 1
     while i >= 0 and art.starts[i] >= before_char - 3000:
         tok = art.doc[i]
@@ -366,6 +367,11 @@ def _recent_main_subject(art: ArticleTables, before_char: int) -> tuple[int, int
                            art.name_labels.get(tok.text) == "PERSON"):
                 m = art.mentions[k]
                 return (m.span.start, m.span.end, "PERSON")
+            # or whose words or deeds the subject is: "Donald Trump's assertion… drew rebukes"
+            for child in tok.children:
+                j = art.mention_of[child.i] if child.dep_ == "poss" else -1
+                if j >= 0 and art.mentions[j].label == "PERSON" and art.quote_of[child.i] < 0:
+                    return art.mention_span(j)
         i -= 1
     return None
 

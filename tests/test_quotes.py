@@ -1241,6 +1241,22 @@ def test_a_description_is_whom_the_same_noun_last_named(run, earlier, noun, spea
     assert only(quotes).speaker_text == speaker
 
 
+def test_a_frontrunner_is_a_role_for_whom_the_story_is_about(run):
+    text, quotes = run("Ann Ortiz wants to see the district become a state. The Democratic "
+                       "frontrunner wrote that “the district is often neglected when it comes to "
+                       "federal money.”")
+    assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
+def test_a_role_refers_back_to_the_possessor_of_the_subject(run):
+    # the sentence before is about Reyes's assertion: Reyes is whom the story is about
+    text, quotes = run("Tom Reyes's assertion on Monday that more airstrikes are needed drew "
+                       "rebukes from the Pentagon.",
+                       "“We have to really increase the bombings,” the presumptive Republican "
+                       "presidential nominee told reporters.")
+    assert speaker_last_word(only(quotes)) == "Reyes"
+
+
 def test_they_passes_over_a_singular_thing(run):
     # "they" are the groups, not the controversy named since
     text, quotes = run("Three groups wrote to Ann Ortiz on Thursday. The controversy over the "
