@@ -89,6 +89,7 @@ nominee businessman businesswoman billionaire mogul secretary minister chancello
 chairman chairwoman leader speaker ambassador director executive founder host anchor
 commentator columnist pastor judge justice general admiral officer prosecutor attorney
 frontrunner runner contender hopeful challenger incumbent
+aide adviser advisor strategist
 """.split())
 # A party's member, singular: with "the" and a modifier, a role ("the Ohio Republican").
 PARTY_MEMBER_NOUNS = frozenset("republican democrat independent conservative liberal".split())

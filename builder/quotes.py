@@ -172,7 +172,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   however the parse hangs the two ("Jo Doe, the chair of the party, recalled"; "the chair
   of the party, Jo Doe, said"), else whom the story is about: the latest person, outside
   quotes, who is the subject of a sentence's main verb (or that subject's possessor, "Doe's
-  assertion drew rebukes"), named or he/she ("Marco Rubio spoke
+  assertion drew rebukes", or the name set beside it, "One of the authors, Jo Doe, said"),
+  named or he/she ("Marco Rubio spoke
   in Miami, where Trump leads. The Florida senator said…" is Rubio, not Trump). A party
   word with "the" and a modifier ("the Wisconsin Republican") is such a role, and only
   such: so many people are described as Republicans that the description picks nobody.

@@ -358,7 +358,8 @@ def _recent_main_subject(art: ArticleTables, before_char: int) -> tuple[int, int
     i = art.tok_at(before_char) - 1
     while i >= 0 and art.starts[i] >= before_char - 3000:
         tok = art.doc[i]
-        if art.quote_of[i] < 0 and tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ROOT":
+        main = tok.head if tok.dep_ == "appos" else tok  # "One of the authors, Jo Doe, said"
+        if art.quote_of[i] < 0 and main.dep_ in SUBJECT_DEPS and main.head.dep_ == "ROOT":
             if tok.lower_ in ("he", "she"):
                 return _recent_person(art, tok.idx, tok.lower_)
             k = art.mention_of[i]

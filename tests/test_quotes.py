@@ -1257,6 +1257,13 @@ def test_a_role_refers_back_to_the_possessor_of_the_subject(run):
     assert speaker_last_word(only(quotes)) == "Reyes"
 
 
+def test_an_aide_is_a_role_for_the_person_set_beside_the_subject_before(run):
+    text, quotes = run("Tom Reyes spoke first. One of the authors of that report, Ann Ortiz, "
+                       "said the vote will test its findings. “Certainly the party has gone the "
+                       "other way,” said the former top aide to the governor.")
+    assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
 def test_they_passes_over_a_singular_thing(run):
     # "they" are the groups, not the controversy named since
     text, quotes = run("Three groups wrote to Ann Ortiz on Thursday. The controversy over the "
