@@ -506,12 +506,14 @@ def _cue_verb_before(art: ArticleTables, before: list[int]):
     return verb, subj, verb.lemma_.lower()
 
 
-def _cue_colon_clause(art: ArticleTables, before: list[int]):
+def _cue_colon_clause(art: ArticleTables, before: list[int], marks=(":",)):
     """Doe has since apologized for what happened: “…” — a clause that ends with a colon
     right before the quote and whose main verb has a person or organisation (or a he or
-    she) for subject introduces the quote, whatever the verb, when no reporting verb does."""
+    she) for subject introduces the quote, whatever the verb, when no reporting verb does.
+    `marks` are the marks that may end the clause (a dash before a quote set off by dashes:
+    "When Doe finally wrapped up — “…!” — the balloons came down")."""
     words = [i for i in before if not art.doc[i].is_space]
-    if len(words) < 3 or art.doc[words[-1]].text != ":":
+    if len(words) < 3 or art.doc[words[-1]].text not in marks:
         return None
     inside = set(words)
     for i in words:
@@ -612,7 +614,8 @@ def _cues(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after:
     if has_before and _between_dashes(art, q):
         # "O'Malley lamented her gaffes - “…?” - Democrats said": an aside that quotes the
         # words the clause before it reports, whatever the main clause after it says
-        cue = cue_in_window(art, before, prefer_last=True)
+        cue = cue_in_window(art, before, prefer_last=True) or \
+            _cue_colon_clause(art, before, marks=DASHES)  # "When Doe wrapped up — “…!” —"
         if cue is not None and cue[1] is not None and resolve(art, cue[1], q.pieces[0].start):
             yield cue
     yield _cue_byline(art, before)

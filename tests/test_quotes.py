@@ -1194,6 +1194,12 @@ def test_a_quote_set_off_by_dashes_is_the_clause_befores(run):
     assert speaker_last_word(only(quotes)) == "Ortiz"
 
 
+def test_a_clause_ending_in_a_dash_introduces_a_quote_set_off_by_dashes(run):
+    text, quotes = run("When Ann Ortiz finally wrapped up — “I will fight for you, and I will "
+                       "win for you!” — the balloons cascaded down on the crowd.")
+    assert speaker_last_word(only(quotes)) == "Ortiz"
+
+
 def test_what_a_poll_finds_is_the_polls_to_report(run):
     # the pollster's, as the outer report, rather than the people it counted
     text, quotes = run("A September Ledger-ABC News poll found that 75 percent of Republicans "
