@@ -476,8 +476,10 @@ def _share_in_sentence(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
 def _continue_speakers(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
     """A quote with no cue of its own is signed by a name paragraph right after it ("-
     Bernie Sanders."), else takes the speaker of the sentence that leads into it ("Clinton
-    touted her record. “…”", "Cruz continued:¶“…”"); when the sentence before it is itself a
-    quote's, it continues that quote's speaker (same or previous paragraph)."""
+    touted her record. “…”", "Cruz continued:¶“…”", its main clause rather than a relative
+    one: "the DNC issued a statement…, which included staff suggesting…¶“…”" is the DNC's);
+    when the sentence before it is itself a quote's, it continues that quote's speaker (same
+    or previous paragraph)."""
     prev: QuoteDraft | None = None
     for q in quotes:
         if not q.cue:
@@ -636,13 +638,24 @@ def _lead_in(art: ArticleTables, q: QuoteDraft) -> list[int]:
     return out
 
 
+def _in_wh_clause(tok: Token) -> bool:
+    """Is `tok` in a relative clause that a wh-word opens ("…, which included staff members
+    suggesting")? (Not "as the Foundation's website notes", which the parse may also call
+    a relative clause.)"""
+    return any(a.dep_ == "relcl" and a.left_edge.lower_ in ("which", "who", "whom", "whose")
+               for a in [tok, *tok.ancestors])
+
+
 def _sentence_speaker(art: ArticleTables, window: list[int], before_char: int):
     """Who a sentence is about: its reporting verb's subject, else its main subject; a
     sentence that is a name and a colon ("Stated Stone:") is that name."""
     label = cue_colon_name(art, window, before_char)
     if label is not None:
         return resolve(art, label[1], before_char)
-    cue = cue_in_window(art, window, prefer_last=False)
+    # not a verb inside a relative clause: "the DNC issued a statement…, which included
+    # staff members suggesting…" is about the DNC, not the staff members
+    main_words = [i for i in window if not _in_wh_clause(art.doc[i])]
+    cue = cue_in_window(art, main_words, prefer_last=False)
     if cue is not None:
         if cue[2] == "according-to":
             return resolve(art, cue[1], before_char)

@@ -1200,6 +1200,15 @@ def test_a_clause_ending_in_a_dash_introduces_a_quote_set_off_by_dashes(run):
     assert speaker_last_word(only(quotes)) == "Ortiz"
 
 
+def test_the_sentence_before_a_quote_is_about_its_main_clause_not_a_relative_one(run):
+    text, quotes = run("At Ortiz’s direction, the Ridgeway Council issued a statement apologizing "
+                       "to Reyes for the emails, which included staff members suggesting someone "
+                       "should question his faith.",
+                       "“On behalf of everyone at the council, we want to offer a deep and "
+                       "sincere apology to Tom Reyes.”")
+    assert only(quotes).speaker_text == "Ridgeway Council"
+
+
 def test_what_a_poll_finds_is_the_polls_to_report(run):
     # the pollster's, as the outer report, rather than the people it counted
     text, quotes = run("A September Ledger-ABC News poll found that 75 percent of Republicans "
