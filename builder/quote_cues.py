@@ -451,7 +451,7 @@ def sentence_subject(art: ArticleTables, q: QuoteDraft, qid: int,
 # Words that open a subordinate clause after a quote, so the clause does not attribute it
 # ("as" is left out: "“…,” as Doe put it" does).
 _SUBORDINATORS = frozenset(
-    "while whereas because although though when whenever after before since if unless until".split())
+    "while whereas because although though when whenever after before since if unless until so".split())
 
 
 def _cue_after_comma(art: ArticleTables, q: QuoteDraft, after: list[int]):

@@ -1209,6 +1209,16 @@ def test_the_sentence_before_a_quote_is_about_its_main_clause_not_a_relative_one
     assert only(quotes).speaker_text == "Ridgeway Council"
 
 
+def test_a_clause_opened_by_so_after_a_quote_does_not_attribute_it(run):
+    # "government" helping is no attribution (and names no one: nobody the text supports)
+    text, quotes = run("Reyes was asked by moderator Ann Ortiz whether his plan, which the Tax "
+                       "Foundation estimates would cost $170 billion a year, would risk “adding "
+                       "another expensive program to an overburdened budget.”",
+                       "The Ohio senator’s answer was that “the most important institution in "
+                       "society is the family,” so government should help families cope.")
+    assert quotes[1].cue != "help" and quotes[1].speaker_text != "Tax Foundation"
+
+
 def test_what_a_poll_finds_is_the_polls_to_report(run):
     # the pollster's, as the outer report, rather than the people it counted
     text, quotes = run("A September Ledger-ABC News poll found that 75 percent of Republicans "
