@@ -611,7 +611,7 @@ def _cues(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after:
     """The quote's candidate cues, best first (computed lazily: the first usable one wins)."""
     if len(q.pieces) > 1:
         yield cue_in_window(art, _between(art, q), prefer_last=False)
-    if has_before and _between_dashes(art, q):
+    if has_before and _set_off_by_dashes(art, q):
         # "O'Malley lamented her gaffes - “…?” - Democrats said": an aside that quotes the
         # words the clause before it reports, whatever the main clause after it says
         cue = cue_in_window(art, before, prefer_last=True) or \
@@ -640,7 +640,7 @@ def _cues(art: ArticleTables, q: QuoteDraft, qid: int, before: list[int], after:
     yield _cue_possessor(art, q)
 
 
-def _between_dashes(art: ArticleTables, q: QuoteDraft) -> bool:
+def _set_off_by_dashes(art: ArticleTables, q: QuoteDraft) -> bool:
     """Is the quote set off by a dash on each side, inside its sentence ("… - “…” - …")?"""
     doc = art.doc
     return q.first_tok > 0 and q.last_tok + 1 < len(doc) and \
