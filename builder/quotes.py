@@ -211,8 +211,8 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
   supporter", "a member of the party", a bare "Another" or "One" subject → None), unless
   an apposition or a participle names the person ("a Republican senator, Jo Doe, said" →
-  Jo Doe, as are "a teacher named Jo Doe" and "the base chief known as Bob"; "Iowa Democrat Jo Doe said" has no determiner
-  and is Jo Doe anyway). A definite organisation still speaks ("the party said",
+  Jo Doe, as are "a teacher named Jo Doe" and "the base chief known as Bob"; "Iowa
+  Democrat Jo Doe said" has no determiner and is Jo Doe anyway). A definite organisation still speaks ("the party said",
   "the White House said", "NATO said", "Democrats said"), and so does whoever an indefinite
   spokesperson or text stands for ("a Clinton spokesman", "a representative for the union",
   "a Gallup poll", "a statement from the party"). A person's name with an article is that
