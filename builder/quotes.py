@@ -205,7 +205,10 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   Democrats said they were unfazed") quotes what the clause before it reports, when a
   reporting verb there has a subject that names someone.
   What a text finds or shows it reports ("A Ledger-ABC News poll found that 75 percent
-  said Trump “…”" is the pollster's, the outer report; FINDING_VERBS), not what people find.
+  said Trump “…”" is the pollster's, the outer report; FINDING_VERBS), not what people find;
+  and a poll that frames the sentence ("In a Ledger-ABC News poll, 75 percent said",
+  "According to the exit polls, 24% of voters…") is the source of the people it counts
+  (`_credit_the_finding`).
 * An unnamed member of a group is not the group (`anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
@@ -412,6 +415,8 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
             for candidate in (art.unnamed_subject, subj):
                 if q.source is None and candidate is not None:
                     q.source = unnamed_source(art, candidate)
+        if q.speaker is None:
+            _credit_the_finding(art, q, before + after, start_char)
         return
     if has_before:
         subj = sentence_subject(art, q, qid, before)
@@ -421,6 +426,30 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
             return
         if subj is not None:
             q.speaker, q.cue = resolve(art, subj, start_char), "subject"
+
+
+# Texts that report what people answered: "According to the exit polls, 24% of voters
+# said", "In a Post-ABC News poll, 75 percent of Republicans said".
+_FINDING_NOUNS = frozenset("poll polls survey surveys study studies".split())
+
+
+def _credit_the_finding(art: ArticleTables, q: QuoteDraft, window: list[int],
+                        start_char: int) -> None:
+    """Give a quote the people it quotes do not name ("24% of Republican voters") to the
+    poll or study its sentence frames it with ("according to the exit polls", "in a
+    September Post-ABC News poll"): its author when the phrase names one, else its
+    description. The outer source vouches for the words, as "according to" does."""
+    for i in window:
+        tok = art.doc[i]
+        if tok.lower_ not in ("according", "in") or art.quote_of[i] >= 0 or \
+                tok.head.dep_ != "ROOT":
+            continue  # (a frame of the sentence, not "Trump, who leads in opinion polls")
+        prep = art.doc[i + 1] if tok.lower_ == "according" and i + 1 < len(art.doc) else tok
+        for obj in prep.children:
+            if obj.dep_ == "pobj" and obj.lower_ in _FINDING_NOUNS:
+                q.speaker = resolve(art, obj, start_char)
+                q.source = None if q.speaker else unnamed_source(art, obj)
+                return
 
 
 def _points_back(subj: Token) -> bool:

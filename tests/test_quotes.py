@@ -1219,6 +1219,22 @@ def test_a_clause_opened_by_so_after_a_quote_does_not_attribute_it(run):
     assert quotes[1].cue != "help" and quotes[1].speaker_text != "Tax Foundation"
 
 
+@pytest.mark.parametrize("sentence, speaker, source", [
+    ("In a September Ledger-ABC News poll, 75 percent of Republicans said “most people in "
+     "politics” cannot be trusted.", "Ledger-ABC News", None),
+    ("According to the exit polls in Ohio, 24% of Republican voters put a priority on a "
+     "candidate who would “tell it like it is” this time.", None, "the exit polls in Ohio"),
+    # a poll the sentence is not framed by
+    ("Tom Reyes, who leads in opinion polls of Republican voters, said he found the mayor "
+     "“very charming” on Monday.", "Tom Reyes", None),
+])
+def test_a_poll_that_frames_the_sentence_is_the_source_of_whom_it_counts(run, sentence,
+                                                                          speaker, source):
+    text, quotes = run(sentence)
+    q = only(quotes)
+    assert (q.speaker_text, q.source_text) == (speaker, source)
+
+
 def test_what_a_poll_finds_is_the_polls_to_report(run):
     # the pollster's, as the outer report, rather than the people it counted
     text, quotes = run("A September Ledger-ABC News poll found that 75 percent of Republicans "
