@@ -288,8 +288,7 @@ def _resolve_description(art: ArticleTables, subj: Token,
         k -= 1
     if head in ORG_NOUNS:
         return _owner_named_before(art, subj) or _recent_org(art, before_char)
-    if (head in ROLE_NOUNS or _party_member_role(subj)) and \
-            any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+    if (head in ROLE_NOUNS or _party_member_role(subj)) and _with_the(subj):
         beside = name_beside(art, subj)
         if beside is not None or subj.dep_ == "appos":
             return beside
@@ -328,7 +327,7 @@ def _party_member_role(subj: Token) -> bool:
     """"the Wisconsin Republican", "the Nevada Democrat": a party word with "the" and a
     modifier is a role, like "the Florida senator" ("the Republicans", "the Democratic
     Party" are the party), and so is a singular people's name with "the" ("the Texan")."""
-    if not any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+    if not _with_the(subj):
         return False
     if subj.ent_type_ == "NORP" and subj.tag_ == "NNP" and subj.dep_ in SUBJECT_DEPS:
         return True  # "the Texan said": one of a people, singular, is a person too
@@ -388,6 +387,20 @@ def _is_indefinite(tok: Token) -> bool:
         not any(c.dep_ in ("det", "poss") for c in tok.children)
 
 
+def _phrase_head(tok: Token) -> Token:
+    """The noun a modifier before it modifies, through compounds ("Iowa" → "Democrat",
+    "Trump" → "supporter", "campaign" in "a campaign TV ad" → "ad"); else `tok` itself."""
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
+        head = head.head
+    return head
+
+
+def _with_the(tok: Token) -> bool:
+    """Does the noun have "the" for its determiner ("the Florida senator", "the designer")?"""
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+
+
 def anonymous_member(art: ArticleTables, tok: Token) -> Token | None:
     """The head of an indefinite noun phrase that `tok` is part of, when that phrase is
     some unnamed member(s) of a group: "an Iowa Democrat", "a Republican senator", "one
@@ -397,10 +410,7 @@ def anonymous_member(art: ArticleTables, tok: Token) -> Token | None:
     if tok.lower_ in ("another", "one") and tok.pos_ in ("DET", "NUM", "PRON") and \
             tok.dep_ in SUBJECT_DEPS and not any(c.dep_ != "punct" for c in tok.children):
         return tok  # standing for a noun said before: "one user wrote… Another said"
-    head = tok
-    # from a modifier to the noun it modifies ("Iowa" → "Democrat", "Trump" → "supporter")
-    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
-        head = head.head
+    head = _phrase_head(tok)
     if not _is_indefinite(head) or name_label(art, head) == "PERSON" or \
             art.name_labels.get(head.text) == "PERSON":
         # "an angry Rutte" (even where the NER labels this "Rutte" otherwise), "Jo Doe, 66,"
@@ -427,9 +437,7 @@ def unnamed_group(art: ArticleTables, tok: Token) -> Token | None:
     protesters interrupted her, shouting", "Hundreds of demonstrators marched, chanting". Not
     a name ("Democrats" is a group that speaks for itself: an organisation), a document
     ("the reports said") or a spokesperson (who speaks for someone)."""
-    head = tok
-    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
-        head = head.head
+    head = _phrase_head(tok)
     if head.tag_ != "NNS" or art.mention_of[head.i] >= 0 or art.name_labels.get(head.text):
         return None
     noun = norm_title(head.text).removesuffix("s")
@@ -448,9 +456,7 @@ def unnamed_document(art: ArticleTables, tok: Token) -> Token | None:
     the NER names ("the First Amendment says"). Not one with a possessor ("her tweet", "Trump's
     statement": the author's words, found or not) or an author inside it ("a Gallup poll"
     is Gallup's: `_name_in_phrase` finds that before this is asked)."""
-    head = tok
-    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
-        head = head.head
+    head = _phrase_head(tok)
     if head.ent_type_ == "LAW" and art.mention_of[head.i] < 0:
         return head
     if head.pos_ != "NOUN" or any(c.dep_ == "poss" and _could_write(c) for c in head.children):
@@ -467,15 +473,12 @@ def names_a_text(word: str) -> bool:
 def _described_person(art: ArticleTables, tok: Token) -> Token | None:
     """A singular noun with "the" that speaks and that the article gives no name: "said
     the designer, who works for another brand" (the woman it quoted without naming)."""
-    head = tok
-    while head.dep_ in ("compound", "amod", "nmod") and head.i < head.head.i:
-        head = head.head
+    head = _phrase_head(tok)
     noun = norm_title(head.text)
     if head.tag_ != "NN" or art.mention_of[head.i] >= 0 or head.dep_ not in SUBJECT_DEPS or \
             not is_reporting(head.head) or \
             noun in ORG_NOUNS or noun in SPOKES_NOUNS or noun in NOT_SOURCE_NOUNS or \
-            names_a_text(head.text) or \
-            not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            names_a_text(head.text) or not _with_the(head):
         return None
     return head
 
