@@ -250,6 +250,10 @@ Quotes with no cue of their own, in order:
   ("- Bernie Sanders.", "-President Obama, tweeting after the speech.", or "- Sanders." where
   only the rest of the article labels the name) is signed by that name ("signature"): in a
   digest of excerpts the sentence above belongs to the previous item;
+* a quote under a lead-in that is only a text's name and a colon ("Transcript as follows:",
+  "From the report:", "Clinton's statement:") is that text's: the person or organisation
+  named in it, else the words as an unnamed source (`_text_heading`; "Here is the
+  transcript:" is a sentence and names nobody) ("introduced");
 * a quote that opens its sentence takes the speaker of the sentence just before it, in the
   same or the previous paragraph, when that sentence has no quote in it: a name and a colon
   ("Stated Stone:¶“…”"), its reporting verb's subject or else its main subject ("Clinton
@@ -318,7 +322,8 @@ from .quote_words import (
     SENTENCE_END_CHARS, SUBJECT_DEPS, TITLE_SMALL, WORD_RE, WORK_NOUNS,
 )
 from .speakers import (
-    is_reporting, name_label, own_subject, place_speaker, resolve, resolve_source, unnamed_source,
+    is_reporting, name_label, names_a_text, own_subject, place_speaker, resolve, resolve_source,
+    unnamed_source,
 )
 
 
@@ -516,9 +521,13 @@ def _continue_speakers(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
             # signed below it, and the lines above belong to the previous excerpt
             signed = _signature(art, q)
             lead = _lead_in(art, q) if signed is None else []
+            heading = _text_heading(art, lead)
             intro = _sentence_speaker(art, lead, q.pieces[0].start) if lead else None
             if signed is not None:
                 q.speaker, q.cue = signed, "signature"
+            elif heading is not None:
+                q.speaker, q.source = heading
+                q.cue = "introduced"
             elif intro is not None:
                 q.speaker, q.cue = intro, "introduced"
             elif (also := _also_speaks_next(art, q)) is not None:
@@ -665,6 +674,34 @@ def _lead_in(art: ArticleTables, q: QuoteDraft) -> list[int]:
         i -= 1
     out.reverse()
     return out
+
+
+def _text_heading(art: ArticleTables, lead: list[int]
+                  ) -> tuple[tuple[int, int, str] | None, tuple[int, int] | None] | None:
+    """A lead-in that is only a text's name and a colon ("Transcript as follows:", "The
+    full statement:", "Partial transcript below:"): the quotes under it are that text's, so
+    (speaker, source) is the name in it ("Trump's statement:") or else its words as an
+    unnamed source. None when the lead-in is anything else."""
+    words = [i for i in lead if not art.doc[i].is_space]
+    if len(words) < 2 or art.doc[words[-1]].text != ":":
+        return None
+    words = words[:-1]
+    if len(words) > 1 and art.doc[words[0]].pos_ == "ADP":
+        words = words[1:]  # "From the report:"
+    lows = [art.doc[i].lower_ for i in words]
+    if lows[-2:] == ["as", "follows"]:
+        words = words[:-2]
+    elif lows[-1] in ("below", "follows"):
+        words = words[:-1]
+    if not words or len(words) > 6 or not names_a_text(art.doc[words[-1]].text) or \
+            any(art.doc[i].pos_ == "AUX" or art.doc[i].tag_.startswith("VB") for i in words):
+        return None  # ("Here is the transcript:", "Read the letter below:": a sentence)
+    for i in words:
+        k = art.mention_of[i]
+        if k >= 0 and art.mentions[k].label in ("PERSON", "ORG"):
+            return art.mention_span(k), None
+    last = art.doc[words[-1]]
+    return None, (art.doc[words[0]].idx, last.idx + len(last.text))
 
 
 def _in_wh_clause(tok: Token) -> bool:

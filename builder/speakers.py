@@ -55,7 +55,25 @@ def own_subject(art: ArticleTables, tok: Token) -> Token | None:
         # "said" both "Nothing" and "senator")
         people = [c for c in found if name_label(art, c) == "PERSON"]
         return people[-1] if people else min(found, key=lambda c: abs(c.i - tok.i))
-    return found[0] if found else None
+    return _out_of_aside(art, found[0]) if found else None
+
+
+def _out_of_aside(art: ArticleTables, subj: Token) -> Token:
+    """The subject, or what the parse set beside it past a closing dash: in "In the letter
+    - addressed to the U.S. attorney, Jo Doe - the Utah Republican asks" the parser takes the
+    aside's last noun for the subject and the real one for its apposition."""
+    if not _between_dashes(art, subj):
+        return subj
+    for child in subj.rights:
+        if child.dep_ == "appos" and not _between_dashes(art, child) and _past_dash(child):
+            return child
+    return subj
+
+
+def _past_dash(appos: Token) -> bool:
+    """Is a dash between an apposition and its head: the parse's apposition that is really
+    the subject after an aside (see `_out_of_aside`)?"""
+    return any(appos.doc[j].text in DASHES for j in range(appos.head.i + 1, appos.i))
 
 
 def resolve_source(art: ArticleTables, tok: Token | None, before_char: int):
@@ -290,7 +308,7 @@ def _resolve_description(art: ArticleTables, subj: Token,
         return _owner_named_before(art, subj) or _recent_org(art, before_char)
     if (head in ROLE_NOUNS or _party_member_role(subj)) and _with_the(subj):
         beside = name_beside(art, subj)
-        if beside is not None or subj.dep_ == "appos":
+        if beside is not None or (subj.dep_ == "appos" and not _past_dash(subj)):
             return beside
         # "Marco Rubio spoke in Miami, where Trump leads. The Florida senator said…": a role
         # the article never gave anyone by name refers back to whom the story is about, the
@@ -358,7 +376,7 @@ def _recent_main_subject(art: ArticleTables, before_char: int) -> tuple[int, int
     while i >= 0 and art.starts[i] >= before_char - 3000:
         tok = art.doc[i]
         main = tok.head if tok.dep_ == "appos" else tok  # "One of the authors, Jo Doe, said"
-        if art.quote_of[i] < 0 and main.dep_ in SUBJECT_DEPS and main.head.dep_ == "ROOT":
+        if art.quote_of[i] < 0 and main.dep_ in SUBJECT_DEPS and _main_clause(main.head):
             if tok.lower_ in ("he", "she"):
                 return _recent_person(art, tok.idx, tok.lower_)
             k = art.mention_of[i]
@@ -374,6 +392,14 @@ def _recent_main_subject(art: ArticleTables, before_char: int) -> tuple[int, int
                     return art.mention_span(j)
         i -= 1
     return None
+
+
+def _main_clause(verb: Token) -> bool:
+    """Is the verb its sentence's main one: the root, or a clause the root comes after
+    ("Doe requested an inquiry, officials said"; "Doe requested an inquiry - this one on
+    emails", where the parser roots the sentence in the aside)?"""
+    return verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT" and
+                                   verb.i < verb.head.i)
 
 
 def _is_indefinite(tok: Token) -> bool:

@@ -1653,3 +1653,45 @@ def test_a_first_name_alone_the_model_sees_no_name_in_is_the_person_named_in_ful
     text, quotes = run("I told Megyn Kelly that the judge had been fair, and Carrie Dunlop agreed. "
                        "Megyn was incredulous. “Only you, Dinesh,” she said, would say that.")
     assert only(quotes).speaker_text == "Megyn"
+
+
+def test_the_subject_after_a_dash_aside_asks_not_the_asides_last_name(run):
+    # the parser takes "Okafor", the aside's last noun, for the subject of "asks" and the
+    # Idaho Republican for its apposition
+    text, quotes = run(
+        "House Budget Committee Chairman Tom Harlan on Tuesday requested another inquiry into "
+        "Governor Ruth Vance - this one focused on files that a contractor destroyed in spite "
+        "of a committee's request that they be kept.",
+        "In the letter - addressed to the state's attorney general, Daniel K. Okafor - the Idaho "
+        "Republican asks for a review to establish whether \"the governor or her staff broke "
+        "laws that forbid the destruction of public records and the obstruction of a "
+        "legislative inquiry.\"")
+    assert only(quotes).speaker_text == "Tom Harlan"
+
+
+def test_a_clause_that_others_report_is_still_the_sentences_main_one(run):
+    # "Karen Hollis asked…, aides said": she is what the sentence is about, so the role
+    # after it is hers, not the earlier sentence's Paul Greene's
+    text, quotes = run("Paul Greene spoke in Dayton on Friday. Karen Hollis asked for a second "
+                       "inquiry into the contract, aides said.",
+                       "The former secretary of State told reporters, \"We will not stop until "
+                       "we know the truth.\"")
+    assert only(quotes).speaker_text == "Karen Hollis"
+
+
+@pytest.mark.parametrize("heading, speaker, source", [
+    ("Transcript as follows:", None, "Transcript"),
+    ("Partial transcript below:", None, "Partial transcript"),
+    ("From the report:", None, "the report"),
+    ("Hollis's statement:", "Hollis", None),
+    # a sentence, not a heading: it names no source and the quote stays unattributed
+    ("Here is the transcript:", None, None),
+])
+def test_a_heading_that_names_a_text_is_the_source_of_the_quote_under_it(
+        run, heading, speaker, source):
+    text, quotes = run("Governor Karen Hollis spoke to reporters in Columbus on Tuesday night.",
+                       heading,
+                       "\"We went to a restaurant. We thought there would be ten people and "
+                       "there were three hundred.\"")
+    quote = only(quotes)
+    assert (quote.speaker_text, quote.source_text) == (speaker, source)
