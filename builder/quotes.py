@@ -207,8 +207,9 @@ to the verb (for parses that lose it: "said Oversight ranking Democrat Elijah Cu
   What a text finds or shows it reports ("A Ledger-ABC News poll found that 75 percent
   said Trump “…”" is the pollster's, the outer report; FINDING_VERBS), not what people find;
   and a poll that frames the sentence ("In a Ledger-ABC News poll, 75 percent said",
-  "According to the exit polls, 24% of voters…") is the source of the people it counts
-  (`_credit_the_finding`).
+  "According to the exit polls, 24% of voters…"), or whose finding their words are part of
+  ("The Q poll finds that, while…, 22 percent say", "a CNN poll shows how hard…: Six in 10
+  Republicans said"), is the source of the people it counts (`_credit_the_finding`).
 * An unnamed member of a group is not the group (`anonymous_member`): in an indefinite
   phrase like that, the group or name it contains is not the speaker either ("an Iowa
   Democrat", "a Republican senator", "one Labour MP", "two Republicans", "a Trump
@@ -318,7 +319,7 @@ from .quote_cues import (
     sentence_subject, sentence_window, speaker_of_verb, subject_of,
 )
 from .quote_words import (
-    DASHES, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS, ROLE_NOUNS,
+    DASHES, FINDING_VERBS, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS, ROLE_NOUNS,
     SENTENCE_END_CHARS, SUBJECT_DEPS, TITLE_SMALL, WORD_RE, WORK_NOUNS,
 )
 from .speakers import (
@@ -421,7 +422,7 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
                 if q.source is None and candidate is not None:
                     q.source = unnamed_source(art, candidate)
         if q.speaker is None:
-            _credit_the_finding(art, q, before + after, start_char)
+            _credit_the_finding(art, q, verb, before + after, start_char)
         return
     if has_before:
         subj = sentence_subject(art, q, qid, before)
@@ -438,12 +439,18 @@ def _attribute(art: ArticleTables, q: QuoteDraft, qid: int) -> None:
 _FINDING_NOUNS = frozenset("poll polls survey surveys study studies".split())
 
 
-def _credit_the_finding(art: ArticleTables, q: QuoteDraft, window: list[int],
+def _credit_the_finding(art: ArticleTables, q: QuoteDraft, verb: Token, window: list[int],
                         start_char: int) -> None:
     """Give a quote the people it quotes do not name ("24% of Republican voters") to the
     poll or study its sentence frames it with ("according to the exit polls", "in a
-    September Post-ABC News poll"): its author when the phrase names one, else its
-    description. The outer source vouches for the words, as "according to" does."""
+    September Post-ABC News poll", "The Q poll finds that, while…, 22 percent say"): its
+    author when the phrase names one, else its description. The outer source vouches for
+    the words, as "according to" does."""
+    finder = _finding_text(verb)
+    if finder is not None:
+        q.speaker = resolve(art, finder, start_char)
+        q.source = None if q.speaker else unnamed_source(art, finder)
+        return
     for i in window:
         tok = art.doc[i]
         if tok.lower_ not in ("according", "in") or art.quote_of[i] >= 0 or \
@@ -455,6 +462,21 @@ def _credit_the_finding(art: ArticleTables, q: QuoteDraft, window: list[int],
                 q.speaker = resolve(art, obj, start_char)
                 q.source = None if q.speaker else unnamed_source(art, obj)
                 return
+
+
+def _finding_text(verb: Token) -> Token | None:
+    """The text whose finding a reporting verb's clause is part of: the subject of a "finds"
+    or "shows" the verb's clause hangs from ("The Q poll also finds that, while…, 39 percent
+    blame X and 22 percent say"), or that opens the verb's sentence before a colon ("a fresh
+    poll shows how hard it will be: Six in 10 Republicans said"). None when there is none."""
+    clauses = list(verb.ancestors)[:4] + [
+        c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    for clause in clauses:
+        if clause.lemma_.lower() in FINDING_VERBS:
+            for c in clause.children:
+                if c.dep_ == "nsubj" and names_a_text(c.text):
+                    return c
+    return None
 
 
 def _points_back(subj: Token) -> bool:

@@ -1224,6 +1224,13 @@ def test_a_clause_opened_by_so_after_a_quote_does_not_attribute_it(run):
      "politics” cannot be trusted.", "Ledger-ABC News", None),
     ("According to the exit polls in Ohio, 24% of Republican voters put a priority on a "
      "candidate who would “tell it like it is” this time.", None, "the exit polls in Ohio"),
+    # a poll whose finding the counted people's words are one part of
+    ("The Harbor poll also finds that, while 37 percent of voters say the mayor is to blame "
+     "for the delays, 39 percent blame the council and 22 percent say she is “not at all to "
+     "blame for this.”", None, "The Harbor poll"),
+    ("But a new Ledger-Marist poll shows how hard it will be to stop the mayor if she gets "
+     "close: Six in 10 Democrats said that if no candidate wins a majority, the council "
+     "“should back the candidate with the most votes in the primary.”", "Ledger-Marist", None),
     # a poll the sentence is not framed by
     ("Tom Reyes, who leads in opinion polls of Republican voters, said he found the mayor "
      "“very charming” on Monday.", "Tom Reyes", None),
