@@ -52,6 +52,13 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def standalone(quote_text: str) -> str:
+    """A quote's words as they read on their own, away from the sentence that attributed
+    them: the comma, colon or dash that led on to "he said" is dropped ("…support Ukraine,"
+    reads "…support Ukraine"). Only that trailing mark: the words are the speaker's."""
+    return quote_text.rstrip().rstrip(",;:—–-").rstrip()
+
+
 @dataclass(frozen=True)
 class Urls:
     """Site paths -> links. Pages are folders with an index.html, linked with a final slash."""
@@ -126,6 +133,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
                              keep_trailing_newline=True, auto_reload=False)
     env.filters["date"] = _date
     env.filters["plural"] = plural
+    env.filters["standalone"] = standalone
     env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind.title())
     # Links are the same for every page of a site: the `url` filter (the theme's way), and the
     # older url() and urls functions as globals, which macros imported without context (made

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit, unquote
 
 import pytest
+from bs4 import BeautifulSoup
 
 SEED = "rutte-first-visit-kyiv"
 
@@ -127,3 +128,13 @@ def test_the_json_api_has_one_record_per_line(sample_build, name):
     records = json.loads("\n".join(lines))[name]
     assert len(records) >= 2 and len(lines) == len(records) + 2
     assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
+
+
+def test_a_person_pages_quotes_read_on_their_own(sample_build):
+    # the seed's first quote ends "…continues to support Ukraine,” Rutte said": on his page,
+    # away from "Rutte said", the comma that led on to it is gone and the words are whole
+    page = (sample_build.out_dir / "people" / "mark-rutte" / "index.html").read_text()
+    quotes = [q.get_text() for q in BeautifulSoup(page, "html.parser").select(".quote-list blockquote a")]
+    assert len(quotes) == 2
+    assert any("continues to support Ukraine”" in q for q in quotes)
+    assert not any(",”" in q for q in quotes)
