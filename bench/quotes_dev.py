@@ -93,7 +93,9 @@ def display_name(speaker_text: str, mentions) -> str:
 
 
 def load_docs(nlp, texts, cache_dir: Path, use_cache: bool):
-    key = hashlib.sha1("\x00".join([GLUED_QUOTE_MARK, "plain-spaces-3", *texts]).encode()).hexdigest()[:16]
+    # keyed by the pipeline too: a pipe added or removed parses differently
+    parts = [GLUED_QUOTE_MARK, "plain-spaces-3", ",".join(nlp.pipe_names), *texts]
+    key = hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:16]
     path = cache_dir / f"quotes_dev_{key}.spacy"
     if use_cache and path.exists():
         return list(DocBin().from_disk(path).get_docs(nlp.vocab)), 0.0

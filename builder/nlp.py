@@ -77,7 +77,34 @@ def load_model(package: str):
     # Articles up to the content size limit must fit, with room to spare.
     nlp.max_length = max(nlp.max_length, 3_000_000)
     split_glued_quote_marks(nlp)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(_register_line_starts(), before="parser")
     return nlp
+
+
+def _register_line_starts() -> str:
+    """The name of the pipe that starts a sentence at every line (see `start_at_lines`),
+    registered with spaCy the first time."""
+    from spacy.language import Language
+    if not Language.has_factory(LINE_STARTS_PIPE):
+        Language.component(LINE_STARTS_PIPE, func=start_at_lines)
+    return LINE_STARTS_PIPE
+
+
+LINE_STARTS_PIPE = "gloss_line_starts"
+
+
+def start_at_lines(doc):
+    """A new line starts a new sentence. A paragraph always ends its last sentence, but the
+    parser does not know that: after “…a solution.”, with the paragraph break right after the
+    closing mark, it ran "Humphrey, for example, said…" of the next paragraph into the same
+    sentence, as the object of its verb. Set before the parser, these starts bind it. (Lone
+    line breaks inside a sentence are spaces by now: see `with_plain_spaces`.)"""
+    for tok in doc[1:]:
+        previous = doc[tok.i - 1]
+        if previous.is_space and "\n" in previous.text and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
 
 
 #: A double quote mark between two words, and the punctuation just before it: news text often

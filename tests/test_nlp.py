@@ -131,6 +131,18 @@ def test_a_line_break_inside_a_paragraph_ends_no_sentence(nlp):
     assert text[quote.speaker.start:quote.speaker.end] == "Tomas Brandt"  # offsets stay true
 
 
+def test_every_paragraph_starts_a_sentence_the_parse_keeps(nlp):
+    # a paragraph ending in a closing quote mark: without the starts, the parser ran the next
+    # paragraph's "Humphrey, for his part, said" into the quote's sentence, as an object
+    text = ("“They see a problem, but they don’t have a solution.”\n\nHumphrey, for his part, "
+            "said he hopes the push ends with Tom Kowalski taking the nomination.")
+    doc = nlp(text)
+    humphrey = next(t for t in doc if t.text == "Humphrey")
+    assert humphrey.is_sent_start
+    assert humphrey.dep_ == "nsubj" and humphrey.head.text == "said"
+    assert all("\n\n" not in sent.text.strip() for sent in doc.sents)
+
+
 def test_only_a_line_break_inside_a_sentence_becomes_a_space():
     from builder.nlp import with_plain_spaces
     text = "said\nBrandt on Monday.\nHe left.”\nThen\n\nNext\xa0day"
