@@ -716,8 +716,10 @@ def _main_subject_beside(art: ArticleTables, k: int, tok: Token, gender: str) ->
     """Mention k is the latest subject; when it is a subordinate clause's and the main
     clause of its sentence has a person subject before it, that one is whom the story is
     following ("Levin dismissed concerns… even though Sanders won Michigan. “…,” he said"
-    is Levin)."""
-    if _subject_verb(tok).dep_ == "ROOT":
+    is Levin). Not when its clause is an aside that says who is speaking ("Trump, Sexton
+    said, has created a “…”": the story follows Sexton)."""
+    verb = _subject_verb(tok)
+    if verb.dep_ == "ROOT" or (verb.dep_ == "parataxis" and is_reporting(verb)):
         return k
     j = k - 1
     while j >= 0 and art.same_sentence(art.tok_at(art.mentions[j].span.start), tok.i):

@@ -1702,3 +1702,27 @@ def test_a_heading_that_names_a_text_is_the_source_of_the_quote_under_it(
                        "there were three hundred.\"")
     quote = only(quotes)
     assert (quote.speaker_text, quote.source_text) == (speaker, source)
+
+
+def test_a_paragraph_that_opens_with_a_name_is_a_sentence_of_its_own(run):
+    # the parse had run "Humphrey, for his part, said" into the quote before it, so the "he"
+    # after it went back to Dalton
+    text, quotes = run(
+        "Former senator Alan Humphrey has joined the effort to stop the front-runner.",
+        "“Most of the people making noise have no plan at all,” said Ray Dalton, a party "
+        "official from Ohio. “They see a problem, but they don’t have a solution.”",
+        "Humphrey, for his part, said he hopes the push ends with Tom Kowalski taking the "
+        "nomination, even though most of its organisers backed Tate in the spring.",
+        "“The first step is to stop him on the first ballot,” he said.")
+    assert speaker_last_word(quotes[-1]) == "Humphrey"
+
+
+def test_whom_an_aside_says_is_speaking_is_whom_the_next_he_means(run):
+    # "Trump, Sexton said, has created…": Trump is the main clause's subject, but the story
+    # is following Sexton
+    text, quotes = run(
+        "Donald Trump held a rally in the town on Friday. Loyalty, Jared Sexton noted, has long "
+        "been a core tenet of the party.",
+        "Trump, Sexton said, has created a “strange, reality-bending political correctness-free "
+        "zone.” “So afterwards, his supporters feel justified,” he said.")
+    assert [speaker_last_word(q) for q in quotes] == ["Sexton", "Sexton"]
