@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from builder.entities import ArticleInput, build_registry, clean_name, fold
 from builder.config import ENTITY_KINDS
+from builder.overrides import EntityOverride, Overrides
 from builder.records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound
 
 
@@ -110,6 +113,37 @@ def test_one_word_person_that_is_more_often_a_place_is_the_place():
     assert names_by_kind(registry) == {"place": {"Kyiv"}}
 
 
+def test_a_one_word_person_that_no_story_ever_names_in_full_is_not_a_person():
+    # the small model calls a platform a person: in three stories, never with a first name
+    stories = [article(slug, text, {"Chirper": "PERSON", "Ann Roe": "PERSON", "Roe": "PERSON"})
+               for slug, text in [("a", "Ann Roe posted on Chirper."), ("b", "Chirper said no."),
+                                  ("c", "Roe left Chirper for good.")]]
+    registry = build_registry(stories, ENTITY_KINDS)
+    assert names_by_kind(registry) == {"person": {"Ann Roe"}, "subject": {"Chirper"}}
+    assert mentioned(registry, "c") == [("Roe", "Ann Roe"), ("Chirper", "Chirper")]
+    # ... and takes the kind the model gave it where it did not call it a person
+    product = article("d", "A new Chirper app.", {"Chirper": "PRODUCT"})
+    assert names_by_kind(build_registry(stories + [product], ENTITY_KINDS))["product"] == {"Chirper"}
+    # ... unless the editors say it is a person
+    said = Overrides(entities=(EntityOverride("Chirper", kind="person"),))
+    assert names_by_kind(build_registry(stories, ENTITY_KINDS, said))["person"] == {"Ann Roe", "Chirper"}
+
+
+@pytest.mark.parametrize("stories, name", [
+    # a first name is a person's however the stories name them
+    ([("a", "Francis spoke."), ("b", "Francis wrote."), ("c", "Francis prayed.")], "Francis"),
+    # a first name the census lists lack, but a person on the site has
+    ([("a", "Jeb spoke."), ("b", "Jeb wrote."), ("c", "Jeb prayed."), ("d", "Jeb Bush ran.")],
+     "Jeb"),
+    # in two stories it may be a surname whose full name the model missed
+    ([("a", "Okafor spoke."), ("b", "Okafor wrote.")], "Okafor"),
+])
+def test_a_one_word_person_stays_a_person(stories, name):
+    labels = {"Jeb Bush": "PERSON", name: "PERSON"}
+    registry = build_registry([article(slug, text, labels) for slug, text in stories], ENTITY_KINDS)
+    assert name in names_by_kind(registry)["person"]
+
+
 def test_missed_mentions_are_found_from_the_registry():
     a = article("a", "NATO Secretary General Mark Rutte visited Kyiv.", {"Mark Rutte": "PERSON", "Kyiv": "GPE"})
     # the model missed both names in this article
@@ -184,7 +218,6 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from builder.entities import RegistryMemo  # noqa: E402
-from builder.overrides import EntityOverride, Overrides  # noqa: E402
 
 #: Sentences and the labels the "model" gives their names; a name may get different labels in
 #: different versions of an article, as spaCy's do.
