@@ -18,7 +18,7 @@ from .records import ArticleAnalysis, CharSpan, MentionFound, QuoteFound, Senten
 
 #: Bump when anything in nlp.py or the quote finder (quotes.py and the quote_*.py and
 #: speakers.py modules it runs) changes what an analysis contains.
-ANALYSIS_VERSION = "77"
+ANALYSIS_VERSION = "78"
 CACHE_DIR_NAME = ".gloss-cache"
 
 

@@ -209,8 +209,18 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
             end_token -= 1  # (a word of its own: not the end of "Ki-moon", nor "1st")
         while end_token > ent.start and doc[end_token - 1].tag_ == "POS":
             end_token -= 1
-        span = doc[ent.start:end_token]
-        if not len(span) or is_junk(span, ent.label_):
+        start_token, label = ent.start, ent.label_
+        inner = next((t.i for t in doc[start_token + 1:end_token] if t.tag_ == "POS"), None)
+        if inner is not None and label in ("PERSON", "ORG"):
+            # a person's name has no possessive inside it: "Breitbart’s Joel Pollak" (which the
+            # model may call an organisation) is Joel Pollak, someone of Breitbart's, while in
+            # "Cruz’s Iowa director" what follows is the person's and the name is before it
+            if end_token - inner > 2 and doc[inner + 1].text in FIRST_NAME_SEX:
+                start_token, label = inner + 1, "PERSON"
+            elif label == "PERSON":
+                end_token = inner
+        span = doc[start_token:end_token]
+        if not len(span) or is_junk(span, label):
             continue
         # A leading "the" belongs to the sentence, not the name ("the Kremlin"), and so do
         # "a", "another", "her" ("a White House", "her State Department")
@@ -226,7 +236,7 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         # with a verb before a name, which the NER reads as a first name ("Said" is left: it
         # is a first name too; so is a bare verb before a surname alone, "Will Smith", but not
         # an -ing form, "Asserting Clinton")
-        if ent.label_ == "PERSON" and (len(span) > 2 and span[0].tag_ in ("VB", "VBG") or
+        if label == "PERSON" and (len(span) > 2 and span[0].tag_ in ("VB", "VBG") or
                                        len(span) == 2 and span[0].tag_ == "VBG") and \
                 all(t.pos_ == "PROPN" for t in span[1:]):
             span = span[1:]
@@ -241,9 +251,8 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
                     None)
         if verb is not None:
             span = doc[span.start:verb]
-            if is_junk(span, ent.label_):
+            if is_junk(span, label):
                 continue
-        label = ent.label_
         if label == "ORG" and _person_labelled_org(span):
             label = "PERSON"
         out.append(MentionFound(CharSpan(span.start_char, span.end_char), span.text, label,

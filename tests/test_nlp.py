@@ -58,6 +58,17 @@ def test_a_determiner_or_possessive_before_a_name_is_not_part_of_it(nlp, text, n
     assert name in {m.text for m in mentions_in(nlp(text))}
 
 
+def test_a_persons_name_ends_before_a_possessive_inside_it(nlp):
+    # the model runs "Cruz’s Iowa" into one person; "Iowa" is his, not his name
+    doc = nlp("Ted Cruz won the caucuses. For instance, Cruz’s Iowa director, Bryan English, "
+              "is a pastor.")
+    people = [m.text for m in mentions_in(doc) if m.label == "PERSON"]
+    assert "Cruz" in people and not any("Iowa" in name for name in people)
+    # ... and where a full name follows the possessive, the name is that one's
+    doc = nlp("The Ledger’s Joel Pollak said the raid was botched.")
+    assert [m.text for m in mentions_in(doc) if m.label == "PERSON"] == ["Joel Pollak"]
+
+
 def test_a_verb_that_opens_name_and_colon_is_not_part_of_the_name(nlp):
     # the NER reads "Stated Stone" as one name; "Said" stays: it is a first name too
     text = "Roger Stone spoke on the radio.\n\nStated Stone:\n\n“The machines can be rigged.”"
