@@ -462,7 +462,7 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
             return last_registry
     surname_articles: Counter[str] = Counter()  # how many articles each one-word person is in
     for votes in article_votes:
-        surname_articles.update({key for table_name, key, _, _ in votes.votes if table_name == "surname"})
+        surname_articles.update({key for table, key, _, _ in votes.votes if table == "surname"})
         for table_name, key, form, kind in votes.votes:
             table = tables[table_name]
             cluster = table.get(key)
@@ -491,8 +491,7 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
             topic = topics.get(word)
             unnamed = word not in first_words and \
                 _never_named_in_full(cluster, surname_articles[word])
-            if topic is not None and (unnamed or
-                                      sum(topic.kind_votes.values()) > sum(cluster.kind_votes.values())):
+            if topic is not None and (unnamed or topic.kind_votes.total() > cluster.kind_votes.total()):
                 surname_topic[word] = word
                 topic.forms.update(cluster.forms)
             elif unnamed:

@@ -319,8 +319,8 @@ from .quote_cues import (
     sentence_subject, sentence_window, speaker_of_verb, subject_of,
 )
 from .quote_words import (
-    DASHES, FINDING_VERBS, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS, ROLE_NOUNS,
-    SENTENCE_END_CHARS, SUBJECT_DEPS, TITLE_SMALL, WORD_RE, WORK_NOUNS,
+    DASHES, FINDING_VERBS, FIRST_SECOND_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS,
+    ROLE_NOUNS, SENTENCE_END_CHARS, SUBJECT_DEPS, TITLE_SMALL, WORD_RE, WORK_NOUNS,
 )
 from .speakers import (
     is_reporting, name_label, names_a_text, own_subject, place_speaker, resolve, resolve_source,
