@@ -440,6 +440,53 @@ def _never_named_in_full(cluster: _Cluster, articles: int) -> bool:
     return articles >= _ONE_WORD_PERSON_ARTICLES and name not in FIRST_NAME_SEX
 
 
+#: A nickname short for more given names than this is too loose to merge people by.
+_MOST_FULL_NAMES = 3
+
+
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer  # a hand-curated table of English given names' nicknames
+    return NickNamer()
+
+
+def _nickname_merges(people: dict[tuple[str, str], _Cluster]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Which people are another under a nickname: "Joe Biden" and "Joseph R. Biden", "Chuck
+    Grassley" and "Charles E. Grassley", "Ted Kennedy" and "Edward M. Kennedy" (news gives
+    the formal name once and the familiar one after, or the other way round in another
+    story). Each nickname's key maps to the key of the one person with that last name whose
+    first name the nickname is short for; with two such people ("Pat" beside a Patrick and a
+    Patricia), it stays itself, and so does a nickname of many names ("Rick", "Fred": the
+    table's looser entries sent Fred Rogers to Will Rogers). The editors' own entities are
+    exactly themselves, which is how they keep apart two people this merges."""
+    by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in people:
+        if key[0] != "=":
+            by_last[key[1]].append(key)
+    merges: dict[tuple[str, str], tuple[str, str]] = {}
+    for keys in by_last.values():
+        if len(keys) < 2:
+            continue
+        for key in keys:
+            formal = _nicknamer().canonicals_of(key[0])
+            if len(formal) > _MOST_FULL_NAMES:
+                continue  # "Rick" (Richard, Eric, Frederick, Derek…), "Fred", "Chris"
+            targets = [other for other in keys if other[0] in formal]
+            if len(targets) == 1:
+                merges[key] = targets[0]
+    # "Bob" → "Robert" while "Robert" → another: each goes to the end of its chain, and a
+    # pair that are each other's nickname stays apart
+    final: dict[tuple[str, str], tuple[str, str]] = {}
+    for key in merges:
+        seen, target = {key}, merges[key]
+        while target in merges and target not in seen:
+            seen.add(target)
+            target = merges[target]
+        if target not in seen:
+            final[key] = target
+    return final
+
+
 def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
                    overrides: Overrides | None = None, memo: RegistryMemo | None = None) -> Registry:
     """Merge every article's mentions into entities, then resolve each article against them.
@@ -470,6 +517,13 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
                 cluster = table[key] = _Cluster(key=" ".join(key) if table_name == "person" else key)
             cluster.forms[form] += 1
             cluster.kind_votes[kind] += 1
+
+    # "Joe Biden" is "Joseph R. Biden": a nickname's full name joins the formal one's
+    same_person = _nickname_merges(people)
+    for nickname_key, formal_key in same_person.items():
+        merged, into = people.pop(nickname_key), people[formal_key]
+        into.forms.update(merged.forms)
+        into.kind_votes.update(merged.kind_votes)
 
     # A surname alone joins the site's person with that last name, when there is one.
     people_by_last: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -571,7 +625,7 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
     def _entity_for(target: tuple[str, object]) -> str | None:
         kind, key = target
         if kind == "person":
-            ref = "p:" + "\0".join(key)
+            ref = "p:" + "\0".join(same_person.get(key, key))
         elif kind == "surname":
             person = surname_target.get(key)
             ref = ("p:" + "\0".join(person) if person else

@@ -360,3 +360,18 @@ def test_a_name_is_written_with_the_accents_any_of_its_forms_has():
     assert names_by_kind(registry) == {"person": {"Felipe Calderón", "Angela Merkel"}}
     (calderon,) = [e for e in registry.entities.values() if e.name == "Felipe Calderón"]
     assert calderon.id == "felipe-calderon"  # the address does not change
+
+
+def test_a_nickname_and_the_formal_name_with_the_same_surname_are_one_person():
+    a = article("a", "Vice President Joseph R. Biden spoke. Biden left.",
+                {"Joseph R. Biden": "PERSON", "Biden": "PERSON"})
+    b = article("b", "Joe Biden laughed.", {"Joe Biden": "PERSON"})
+    c = article("c", "Pat Quinlan, Patrick Quinlan and Patricia Quinlan met Chuck Ortiz.",
+                {"Pat Quinlan": "PERSON", "Patrick Quinlan": "PERSON",
+                 "Patricia Quinlan": "PERSON", "Chuck Ortiz": "PERSON"})
+    registry = build_registry([a, b, c], ENTITY_KINDS)
+    people = names_by_kind(registry)["person"]
+    assert {p for p in people if p.endswith("Biden")} == {"Joseph R. Biden"}
+    assert mentioned(registry, "b") == [("Joe Biden", "Joseph R. Biden")]
+    # "Pat" could be either Quinlan: it stays a person of its own
+    assert {"Pat Quinlan", "Patrick Quinlan", "Patricia Quinlan", "Chuck Ortiz"} <= people
