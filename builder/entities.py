@@ -427,17 +427,18 @@ class RegistryMemo:
 _ONE_WORD_PERSON_ARTICLES = 3
 
 
-def _never_named_in_full(cluster: _Cluster, articles: int) -> bool:
+def _never_named_in_full(word: str, cluster: _Cluster, articles: int,
+                         site_first_names: set[str]) -> bool:
     """Is a one-word name the model calls a person, which no article ever gives a first name,
     not a person? News introduces a person by their full name in each story, so a word that
     stories keep calling a person and never name in full is the small model's mistake for a
     platform, company or family ("Twitter", in 69 of the 840 news articles we measured;
     "Pfizer"; "the Clintons"). A first name ("Francis", "Bill", or "Jeb" where the site knows
-    a Jeb Bush: the caller checks that) is a person's, however they are named; fewer articles
-    than three may be a surname whose full name the model missed. Editors can say otherwise in
+    a Jeb Bush) is a person's, however they are named; fewer articles than three may be a
+    surname whose full name the model missed. Editors can say otherwise in
     data/entities.toml."""
-    name = cluster.best_name()
-    return articles >= _ONE_WORD_PERSON_ARTICLES and name not in FIRST_NAME_SEX
+    return articles >= _ONE_WORD_PERSON_ARTICLES and word not in site_first_names and \
+        cluster.best_name() not in FIRST_NAME_SEX
 
 
 #: A nickname short for more given names than this is too loose to merge people by.
@@ -543,15 +544,12 @@ def build_registry(articles: Sequence[ArticleInput], kinds: Iterable[str],
             # one word the model once called a person but more often a place or organisation
             # ("Kyiv") is that topic
             topic = topics.get(word)
-            unnamed = word not in first_words and \
-                _never_named_in_full(cluster, surname_articles[word])
+            unnamed = _never_named_in_full(word, cluster, surname_articles[word], first_words)
+            if topic is None and unnamed:  # no other kind for it: a subject
+                topic = topics[word] = _Cluster(key=word, kind_votes=Counter({TAG_KIND: 1}))
             if topic is not None and (unnamed or topic.kind_votes.total() > cluster.kind_votes.total()):
                 surname_topic[word] = word
                 topic.forms.update(cluster.forms)
-            elif unnamed:
-                surname_topic[word] = word
-                topics[word] = _Cluster(key=word, forms=Counter(cluster.forms),
-                                        kind_votes=Counter({TAG_KIND: 1}))
 
     # Topics whose name is a person's full name are that person (a mislabelled mention).
     person_by_full = {fold(c.best_name()): key for key, c in people.items()}

@@ -210,8 +210,9 @@ def mentions_in(doc) -> tuple[MentionFound, ...]:
         while end_token > ent.start and doc[end_token - 1].tag_ == "POS":
             end_token -= 1
         start_token, label = ent.start, ent.label_
-        inner = next((t.i for t in doc[start_token + 1:end_token] if t.tag_ == "POS"), None)
-        if inner is not None and label in ("PERSON", "ORG"):
+        inner = next((t.i for t in doc[start_token + 1:end_token] if t.tag_ == "POS"), None) \
+            if label in ("PERSON", "ORG") else None
+        if inner is not None:
             # a person's name has no possessive inside it: "Breitbart’s Joel Pollak" (which the
             # model may call an organisation) is Joel Pollak, someone of Breitbart's, while in
             # "Cruz’s Iowa director" what follows is the person's and the name is before it

@@ -307,6 +307,7 @@ one-word place mention that is the surname of a person in the article ("Vladeck 
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import islice
 from typing import Sequence
 
 from spacy.tokens import Doc, Token
@@ -448,8 +449,7 @@ def _credit_the_finding(art: ArticleTables, q: QuoteDraft, verb: Token, window: 
     the words, as "according to" does."""
     finder = _finding_text(verb)
     if finder is not None:
-        q.speaker = resolve(art, finder, start_char)
-        q.source = None if q.speaker else unnamed_source(art, finder)
+        _credit(art, q, finder, start_char)
         return
     for i in window:
         tok = art.doc[i]
@@ -459,9 +459,14 @@ def _credit_the_finding(art: ArticleTables, q: QuoteDraft, verb: Token, window: 
         prep = art.doc[i + 1] if tok.lower_ == "according" and i + 1 < len(art.doc) else tok
         for obj in prep.children:
             if obj.dep_ == "pobj" and obj.lower_ in _FINDING_NOUNS:
-                q.speaker = resolve(art, obj, start_char)
-                q.source = None if q.speaker else unnamed_source(art, obj)
+                _credit(art, q, obj, start_char)
                 return
+
+
+def _credit(art: ArticleTables, q: QuoteDraft, text: Token, start_char: int) -> None:
+    """The quote is the poll's or study's: its author when named, else its description."""
+    q.speaker = resolve(art, text, start_char)
+    q.source = None if q.speaker else unnamed_source(art, text)
 
 
 def _finding_text(verb: Token) -> Token | None:
@@ -469,7 +474,7 @@ def _finding_text(verb: Token) -> Token | None:
     or "shows" the verb's clause hangs from ("The Q poll also finds that, while…, 39 percent
     blame X and 22 percent say"), or that opens the verb's sentence before a colon ("a fresh
     poll shows how hard it will be: Six in 10 Republicans said"). None when there is none."""
-    clauses = list(verb.ancestors)[:4] + [
+    clauses = list(islice(verb.ancestors, 4)) + [
         c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
     for clause in clauses:
         if clause.lemma_.lower() in FINDING_VERBS:
@@ -544,7 +549,8 @@ def _continue_speakers(art: ArticleTables, quotes: list[QuoteDraft]) -> None:
             signed = _signature(art, q)
             lead = _lead_in(art, q) if signed is None else []
             heading = _text_heading(art, lead)
-            intro = _sentence_speaker(art, lead, q.pieces[0].start) if lead else None
+            intro = _sentence_speaker(art, lead, q.pieces[0].start) \
+                if lead and heading is None else None
             if signed is not None:
                 q.speaker, q.cue = signed, "signature"
             elif heading is not None:
